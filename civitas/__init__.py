@@ -1,0 +1,1 @@
+"""Civitas: stakeholder engagement for smart sustainable cities."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CitiesConfig(AppConfig):
+    name = "civitas.cities"
+    label = "cities"

@@ -1,0 +1,17 @@
+"""Root URLs: the web UI per app, and the API under /api/v1/."""
+
+from django.urls import include, path
+
+from civitas.api import api
+
+urlpatterns = [
+    path("", include("civitas.cities.urls")),
+    path("accounts/", include("civitas.accounts.urls")),
+    path("catalogue/", include("civitas.catalogue.urls")),
+    path("cities/<slug:city_slug>/stakeholders/", include("civitas.stakeholders.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "civitas.core.views.permission_denied"
+handler404 = "civitas.core.views.page_not_found"
+handler500 = "civitas.core.views.server_error"
