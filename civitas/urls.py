@@ -8,7 +8,8 @@ urlpatterns = [
     path("", include("civitas.cities.urls")),
     path("accounts/", include("civitas.accounts.urls")),
     path("catalogue/", include("civitas.catalogue.urls")),
-    path("cities/<slug:city_slug>/stakeholders/", include("civitas.stakeholders.urls")),
+    path("cities/<slug:city_slug>/", include("civitas.stakeholders.urls")),
+    path("cities/<slug:city_slug>/", include("civitas.reports.urls")),
     path("api/v1/", api.urls),
 ]
 
