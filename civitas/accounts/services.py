@@ -1,5 +1,6 @@
 """Writes for users, memberships and API tokens."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def _keep_an_owner(city: City, *, leaving: Membership) -> None:
         raise ValidationError({"role": ["A city needs at least one owner: appoint another first."]})
 
 
+@transaction.atomic
 def administrator_ensure(
     *, password_file: Path, username: str = "admin"
 ) -> tuple[User, str | None]:
@@ -108,6 +110,10 @@ def administrator_ensure(
     password = secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username=username, email="", password=password)
     password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text(f"{username}\n{password}\n")
+    # Owner-only from the start: writing first and restricting afterwards would leave the
+    # password readable for a moment.
+    descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(f"{username}\n{password}\n")
     password_file.chmod(0o600)
     return user, password

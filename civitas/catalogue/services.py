@@ -97,6 +97,10 @@ def catalogue_load(*, data: dict[str, Any] | None = None) -> LoadResult:
             result.unchanged += 1
     for code, parent_code in parents.items():
         stakeholder_type = existing[code]
+        if parent_code and parent_code not in existing:
+            raise ValidationError(
+                f"Catalogue entry '{code}' names an unknown parent '{parent_code}'."
+            )
         parent = existing[parent_code] if parent_code else None
         if stakeholder_type.parent_id != (parent.pk if parent else None):
             stakeholder_type.parent = parent
@@ -141,7 +145,11 @@ def _load_matrix(
                     setattr(item, name, value)
                 item.full_clean(exclude=["type"])
                 item.save()
-    # Items dropped from the catalogue go; a city's edits of them stay as its own items.
+    # Items dropped from the catalogue go; a city's edits of them stay as its own items
+    # (their `replaces` becomes empty), while its dismissals of them have nothing left to hide.
+    from civitas.stakeholders.models import MatrixItem
+
     stale = DefaultMatrixItem.objects.exclude(key__in=seen)
     result.removed_items = stale.count()
+    MatrixItem.objects.filter(replaces__in=stale, dismissed=True).delete()
     stale.delete()

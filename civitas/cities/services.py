@@ -128,4 +128,12 @@ def _validate_initiative(initiative: Initiative) -> None:
         and initiative.start_date > initiative.end_date
     ):
         raise ValidationError({"end_date": ["The end date must not come before the start date."]})
+    # Checked here so that the error names the field; the constraint alone names none.
+    if (
+        initiative.name
+        and Initiative.objects.filter(city_id=initiative.city_id, name=initiative.name)
+        .exclude(pk=initiative.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": ["This city already has an initiative with this name."]})
     initiative.full_clean()

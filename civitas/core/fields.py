@@ -50,9 +50,9 @@ class CodeSetField(models.TextField):
         return [v for v in (value or "").split(SEPARATOR) if v]
 
     def to_python(self, value: Any) -> list[str]:
-        if isinstance(value, list):
-            return normalize_set(value)
-        return [v for v in (value or "").split(SEPARATOR) if v]
+        if value is None or isinstance(value, str):
+            return [v for v in (value or "").split(SEPARATOR) if v]
+        return normalize_set(value)
 
     def get_prep_value(self, value: Any) -> str:
         values = normalize_set(value)
@@ -64,6 +64,12 @@ class CodeSetField(models.TextField):
         values = normalize_set(value)
         if not values and not self.blank:
             raise exceptions.ValidationError(self.error_messages["blank"], code="blank")
+        if any(SEPARATOR in v for v in values):
+            raise exceptions.ValidationError(
+                "An entry may not contain the character '%(separator)s'.",
+                code="invalid",
+                params={"separator": SEPARATOR},
+            )
         if self.allowed is not None:
             unknown = [v for v in values if v not in self.allowed]
             if unknown:
@@ -84,10 +90,9 @@ class Has(Lookup):
     lookup_name = "has"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
-        return ("%s", [f"%{SEPARATOR}{value}{SEPARATOR}%"])
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+        # Escape LIKE wildcards, so that a code such as "a_b" or "50%" matches only itself.
+        code = connection.ops.prep_for_like_query(str(self.rhs))
+        pattern = f"%{SEPARATOR}{code}{SEPARATOR}%"
+        return f"{lhs} {connection.operators['contains'] % '%s'}", (*lhs_params, pattern)

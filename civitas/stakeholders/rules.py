@@ -16,8 +16,13 @@ def is_not_confidential(user: Any, obj: Any = None) -> bool:
 @rules.predicate
 def acts_for_stakeholder(user: Any, obj: Any = None) -> bool:
     """The user is a contributor who belongs to this very stakeholder."""
+    from civitas.stakeholders.models import Stakeholder
+
     stakeholder = getattr(obj, "stakeholder", obj)
-    if stakeholder is None or not user.is_authenticated or stakeholder.pk is None:
+    # A city or no object at all names no stakeholder to act for.
+    if not isinstance(stakeholder, Stakeholder) or stakeholder.pk is None:
+        return False
+    if not user.is_authenticated:
         return False
     if stakeholder.city_id not in roles_of(user):
         return False
@@ -26,11 +31,12 @@ def acts_for_stakeholder(user: Any, obj: Any = None) -> bool:
     ).exists()
 
 
-rules.add_perm(
-    "stakeholders.view_stakeholder", is_member & (is_not_confidential | can_edit_city_data)
-)
+can_view_stakeholder = is_member & (is_not_confidential | can_edit_city_data)
+
+rules.add_perm("stakeholders.view_stakeholder", can_view_stakeholder)
 rules.add_perm("stakeholders.view_confidential", can_edit_city_data)
-rules.add_perm("stakeholders.view_contacts", is_member)
+# Contacts are personal data: no one sees those of a stakeholder hidden from them.
+rules.add_perm("stakeholders.view_contacts", can_view_stakeholder)
 rules.add_perm("stakeholders.add_stakeholder", can_edit_city_data)
 rules.add_perm("stakeholders.change_stakeholder", can_edit_city_data)
 rules.add_perm("stakeholders.archive_stakeholder", can_edit_city_data)

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from civitas.accounts.models import User
 from civitas.catalogue.models import DefaultMatrixItem, StakeholderType, TypeKind
@@ -125,6 +126,8 @@ class MatrixEntry:
 def _compose_matrix(
     defaults: Iterable[DefaultMatrixItem], items: Iterable[MatrixItem]
 ) -> dict[str, list[MatrixEntry]]:
+    defaults, items = list(defaults), list(items)
+    default_ids = {default.pk for default in defaults}
     by_default = {item.replaces_id: item for item in items if item.replaces_id}
     matrix: dict[str, list[MatrixEntry]] = {d: [] for d in MatrixDimension.values}
     for default in defaults:
@@ -142,7 +145,10 @@ def _compose_matrix(
                 )
             )
     for item in items:
-        if item.replaces_id is None:
+        # An edit of a default the stakeholder no longer inherits (its type changed, or the
+        # catalogue moved the item) keeps its text as one of the city's own items.
+        inherited = item.replaces_id is not None and item.replaces_id in default_ids
+        if not inherited and not item.dismissed:
             matrix[item.dimension].append(MatrixEntry(item.dimension, item.text, "city", item))
     return matrix
 
@@ -182,23 +188,40 @@ def city_matrices(stakeholders: list[Stakeholder]) -> dict[int, dict[str, list[M
 def stakeholder_history(stakeholder: Stakeholder, limit: int = 100) -> list[dict[str, Any]]:
     """Return the change history of a stakeholder, its categorizations, matrix and contacts.
 
-    Each entry says who, when, what record and which fields changed (old → new).
+    Each entry says who, when, what record and which fields changed (old → new). The
+    number of queries does not grow with the history.
     """
-    records: list[Any] = []
-    records.extend(stakeholder.history.select_related("history_user").all()[:limit])
-    for model in (Categorization, MatrixItem, ContactPerson):
-        records.extend(
-            model.history.filter(stakeholder_id=stakeholder.pk)  # type: ignore[attr-defined]
-            .select_related("history_user")
-            .order_by("-history_date")[:limit]
+    batches: list[list[Any]] = []
+    for model in (Stakeholder, Categorization, MatrixItem, ContactPerson):
+        owner = (
+            {"id": stakeholder.pk} if model is Stakeholder else {"stakeholder_id": stakeholder.pk}
         )
-    records.sort(key=lambda r: r.history_date, reverse=True)
+        batches.append(
+            list(
+                model.history.filter(**owner)  # type: ignore[attr-defined]
+                .select_related("history_user")
+                .order_by("-history_date", "-history_id")[:limit]
+            )
+        )
+    records = sorted(
+        (record for batch in batches for record in batch),
+        key=lambda r: r.history_date,
+        reverse=True,
+    )[:limit]
+    shown = {id(record) for record in records}
+    previous: dict[int, Any] = {}
+    for batch in batches:
+        if batch:
+            previous.update(_previous_records(batch, shown))
+    initiatives = Initiative.objects.in_bulk(
+        {r.initiative_id for r in records if hasattr(r, "initiative_id")}
+    )
     entries = []
-    for record in records[:limit]:
+    for record in records:
         changes: list[dict[str, Any]] = []
-        previous = record.prev_record if record.history_type == "~" else None
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["version", "updated_at"])
+        before = previous.get(id(record)) if record.history_type == "~" else None
+        if before is not None:
+            delta = record.diff_against(before, excluded_fields=["version", "updated_at"])
             changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
         entries.append(
             {
@@ -206,11 +229,62 @@ def stakeholder_history(stakeholder: Stakeholder, limit: int = 100) -> list[dict
                 "who": record.history_user.username if record.history_user else "system",
                 "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
                 "record": record.instance_type._meta.verbose_name,
-                "label": str(record.history_object),
+                "label": _history_label(record, stakeholder, initiatives),
                 "changes": changes,
             }
         )
     return entries
+
+
+def _previous_records(batch: list[Any], shown: set[int]) -> dict[int, Any]:
+    """Map each shown record of one model (by id()) to the record before it, in one query.
+
+    `batch` holds the newest records of the model, newest first; a record whose previous
+    version is older than the batch gets it from a single windowed query.
+    """
+    previous: dict[int, Any] = {}
+    newer: dict[int, Any] = {}  # object id -> its oldest record seen so far
+    for record in batch:
+        if record.id in newer:
+            previous[id(newer[record.id])] = record
+        newer[record.id] = record
+    missing = [
+        record
+        for record in newer.values()
+        if id(record) in shown and record.history_type == "~" and id(record) not in previous
+    ]
+    if missing:
+        history = batch[0].instance_type.history
+        older = (
+            history.filter(id__in={r.id for r in missing})
+            .exclude(history_id__in=[r.history_id for r in batch])
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("id")],
+                    order_by=[F("history_date").desc(), F("history_id").desc()],
+                )
+            )
+            .filter(rank=1)
+        )
+        by_object = {record.id: record for record in older}
+        for record in missing:
+            if record.id in by_object:
+                previous[id(record)] = by_object[record.id]
+    return previous
+
+
+def _history_label(record: Any, stakeholder: Stakeholder, initiatives: dict[int, Any]) -> str:
+    """Return how a history record names its object, without a query per record."""
+    instance = record.history_object
+    if hasattr(instance, "initiative_id"):
+        initiative = initiatives.get(instance.initiative_id)
+        if initiative is None:
+            return f"{stakeholder.name} in a removed initiative"
+        instance.initiative = initiative
+    if hasattr(instance, "stakeholder_id"):
+        instance.stakeholder = stakeholder
+    return str(instance)
 
 
 @dataclass

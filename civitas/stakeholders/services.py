@@ -63,6 +63,15 @@ def _validate_stakeholder(stakeholder: Stakeholder) -> None:
                 f"A {stakeholder.type.name} unit belongs to a stakeholder of type "
                 f"{stakeholder.type.parent.name if stakeholder.type.parent else ''}."
             ]
+    # full_clean skips the unique-name constraint because "city" is excluded; check it here
+    # so that a duplicate gets a field error instead of an IntegrityError.
+    if (
+        stakeholder.name
+        and Stakeholder.objects.filter(city_id=stakeholder.city_id, name__iexact=stakeholder.name)
+        .exclude(pk=stakeholder.pk)
+        .exists()
+    ):
+        errors["name"] = ["Another stakeholder of this city already has this name."]
     try:
         stakeholder.full_clean(exclude=["city", "type", "parent"])
     except ValidationError as error:
