@@ -10,6 +10,7 @@ from typing import Any
 from django.core import exceptions
 from django.db import models
 from django.db.models import Lookup
+from django.db.models.expressions import Combinable
 
 SEPARATOR = "|"
 
@@ -28,8 +29,12 @@ def normalize_set(values: Iterable[str] | str | None) -> list[str]:
     return list(seen)
 
 
-class CodeSetField(models.TextField):
+class CodeSetField(models.TextField):  # type: ignore[type-arg]
     """An unordered set of codes (levels, roles, tags) stored as "|a|b|"."""
+
+    # What django-stubs reads as the attribute's type on model instances.
+    _pyi_private_set_type: Iterable[str] | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: list[str]  # type: ignore[assignment]
 
     def __init__(self, *args: Any, allowed: Iterable[str] | None = None, **kwargs: Any) -> None:
         self.allowed = list(allowed) if allowed is not None else None
@@ -80,7 +85,8 @@ class CodeSetField(models.TextField):
                 )
 
     def value_to_string(self, obj: Any) -> str:
-        return ";".join(self.value_from_object(obj) or [])
+        values: list[str] = list(self.value_from_object(obj) or [])
+        return ";".join(values)
 
 
 @CodeSetField.register_lookup

@@ -38,6 +38,15 @@ def _check(by: User | None, permission: str, obj: Any) -> None:
         require(by, permission, obj)
 
 
+def _stamp(instance: Any, by: User | None) -> None:
+    """Record `by` as the author of the change in the instance's history.
+
+    Without `by` the history falls back to the signed-in user of the current request.
+    """
+    if by is not None:
+        instance._history_user = by
+
+
 def normalize_tags(tags: Iterable[str] | str | None) -> list[str]:
     """Return tags lower-cased and trimmed, without duplicates."""
     if isinstance(tags, str):
@@ -134,6 +143,7 @@ def stakeholder_create(
         is_placeholder=is_placeholder,
     )
     _validate_stakeholder(stakeholder)
+    _stamp(stakeholder, by)
     stakeholder.save()
     return stakeholder
 
@@ -161,6 +171,7 @@ def stakeholder_update(
         setattr(stakeholder, field, value)
     _validate_stakeholder(stakeholder)
     claim_version(stakeholder, expected_version)
+    _stamp(stakeholder, by)
     stakeholder.save()
     return stakeholder
 
@@ -175,6 +186,7 @@ def stakeholder_archive(
         raise ValidationError({"__all__": ["Archive or move this stakeholder's units first."]})
     stakeholder.archived_at = timezone.now() if archived else None
     claim_version(stakeholder, None)
+    _stamp(stakeholder, by)
     stakeholder.save()
     return stakeholder
 
@@ -201,6 +213,7 @@ def stakeholder_delete(*, stakeholder: Stakeholder, by: User | None) -> None:
                 "edits on record. Archive it instead, so that its history stays."
             ]}
         )  # fmt: skip
+    _stamp(stakeholder, by)
     stakeholder.delete()
 
 
@@ -221,22 +234,25 @@ def stakeholder_merge(*, source: Stakeholder, target: Stakeholder, by: User | No
     taken = set(target.categorizations.values_list("initiative_id", flat=True))
     for categorization in source.categorizations.exclude(initiative_id__in=taken):
         categorization.stakeholder = target
+        _stamp(categorization, by)
         categorization.save()
     overridden = set(
         target.matrix_items.filter(replaces__isnull=False).values_list("replaces_id", flat=True)
     )
-    for item in source.matrix_items.all():
+    for item in source.matrix_items.select_related("replaces"):
         if item.replaces_id in overridden:
             continue
-        if item.replaces_id is not None and item.replaces.type_id != target.type_id:
+        if item.replaces is not None and item.replaces.type_id != target.type_id:
             # A default of another type: keep its text as the target's own item.
             item.replaces = None
             if item.dismissed:
                 continue
         item.stakeholder = target
+        _stamp(item, by)
         item.save()
     for contact in source.contacts.all():
         contact.stakeholder = target
+        _stamp(contact, by)
         contact.save()
     source.units.update(parent=target)
     source.member_accounts.update(stakeholder=target)
@@ -244,10 +260,12 @@ def stakeholder_merge(*, source: Stakeholder, target: Stakeholder, by: User | No
     target.levels = normalize_set([*target.levels, *source.levels])
     target.identified_as = normalize_set([*target.identified_as, *source.identified_as])
     claim_version(target, None)
+    _stamp(target, by)
     target.save()
     source.archived_at = timezone.now()
     source.description = f"{source.description}\n\nMerged into “{target.name}”.".strip()
     claim_version(source, None)
+    _stamp(source, by)
     source.save()
     return target
 
@@ -329,6 +347,7 @@ def contact_add(
         phone=phone.strip(),
     )
     contact.full_clean(exclude=["stakeholder"])
+    _stamp(contact, by)
     contact.save()
     return contact
 
@@ -342,6 +361,7 @@ def contact_update(*, contact: ContactPerson, by: User | None, **changes: Any) -
             raise ValidationError({field: ["This field cannot be changed."]})
         setattr(contact, field, value.strip())
     contact.full_clean(exclude=["stakeholder"])
+    _stamp(contact, by)
     contact.save()
     return contact
 
@@ -350,6 +370,7 @@ def contact_update(*, contact: ContactPerson, by: User | None, **changes: Any) -
 def contact_remove(*, contact: ContactPerson, by: User | None) -> None:
     """Remove a contact person."""
     _check(by, "stakeholders.change_stakeholder", contact.stakeholder)
+    _stamp(contact, by)
     contact.delete()
 
 
@@ -400,12 +421,14 @@ def categorization_set(
             **{**categorization_defaults(stakeholder.type), **values},
         )
         categorization.full_clean(exclude=["stakeholder", "initiative"])
+        _stamp(categorization, by)
         categorization.save()
         return categorization
     for field, value in values.items():
         setattr(categorization, field, value)
     categorization.full_clean(exclude=["stakeholder", "initiative"])
     claim_version(categorization, expected_version)
+    _stamp(categorization, by)
     categorization.save()
     return categorization
 
@@ -414,6 +437,7 @@ def categorization_set(
 def categorization_delete(*, categorization: Categorization, by: User | None) -> None:
     """Remove a stakeholder's categorization from an initiative."""
     _check(by, "stakeholders.categorize", categorization.stakeholder)
+    _stamp(categorization, by)
     categorization.delete()
 
 
@@ -452,6 +476,7 @@ def matrix_item_add(
         text=_check_text(text),
         position=(last or 0) + 1,
     )
+    _stamp(item, by)
     item.save()
     return item
 
@@ -466,6 +491,7 @@ def matrix_item_update(
         raise ValidationError({"text": ["This default was removed; restore it before editing."]})
     item.text = _check_text(text)
     claim_version(item, expected_version)
+    _stamp(item, by)
     item.save()
     return item
 
@@ -474,6 +500,7 @@ def matrix_item_update(
 def matrix_item_remove(*, item: MatrixItem, by: User | None) -> None:
     """Remove a matrix item; removing an edit of a default brings the default back."""
     _check(by, "stakeholders.change_matrix", item.stakeholder)
+    _stamp(item, by)
     item.delete()
 
 
@@ -491,20 +518,25 @@ def matrix_default_edit(
     """Replace a catalogue default with the city's own wording, for this stakeholder only."""
     _check(by, "stakeholders.change_matrix", stakeholder)
     _default_for(stakeholder, default)
-    item, created = MatrixItem.objects.select_for_update().get_or_create(
-        stakeholder=stakeholder,
-        replaces=default,
-        defaults={
-            "dimension": default.dimension,
-            "text": _check_text(text),
-            "position": default.position,
-        },
+    text = _check_text(text)
+    item = (
+        MatrixItem.objects.select_for_update()
+        .filter(stakeholder=stakeholder, replaces=default)
+        .first()
     )
-    if not created:
-        item.text = _check_text(text)
-        item.dismissed = False
+    if item is None:
+        item = MatrixItem(
+            stakeholder=stakeholder,
+            replaces=default,
+            dimension=default.dimension,
+            position=default.position,
+        )
+    else:
         claim_version(item, None)
-        item.save()
+    item.text = text
+    item.dismissed = False
+    _stamp(item, by)
+    item.save()
     return item
 
 
@@ -515,15 +547,21 @@ def matrix_default_dismiss(
     """Stop a catalogue default from applying to this stakeholder."""
     _check(by, "stakeholders.change_matrix", stakeholder)
     _default_for(stakeholder, default)
-    item, created = MatrixItem.objects.select_for_update().get_or_create(
-        stakeholder=stakeholder,
-        replaces=default,
-        defaults={"dimension": default.dimension, "text": "", "dismissed": True},
+    item = (
+        MatrixItem.objects.select_for_update()
+        .filter(stakeholder=stakeholder, replaces=default)
+        .first()
     )
-    if not created and not item.dismissed:
-        item.dismissed = True
+    if item is None:
+        item = MatrixItem(stakeholder=stakeholder, replaces=default, dimension=default.dimension)
+    elif item.dismissed:
+        return item
+    else:
         claim_version(item, None)
-        item.save()
+    item.text = ""
+    item.dismissed = True
+    _stamp(item, by)
+    item.save()
     return item
 
 
