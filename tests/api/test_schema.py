@@ -1,0 +1,64 @@
+"""Fuzz every API operation from its OpenAPI schema: no server errors, answers as documented."""
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from civitas.accounts.services import token_create
+from civitas.cities.models import City
+from civitas.stakeholders.services import contact_add, matrix_item_add
+from tests.factories import (
+    CategorizationFactory,
+    InitiativeFactory,
+    StakeholderFactory,
+    stakeholder_type,
+)
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.fixture
+def known(city: City, owner: Any) -> dict[str, Any]:
+    """Give the fuzzer a city with records, and path values that point at them."""
+    _, raw = token_create(user=owner, name="fuzz")
+    stakeholder = StakeholderFactory(
+        city=city, name="Lumen Energy", type=stakeholder_type("utility_provider")
+    )
+    StakeholderFactory(city=city, name="Repair Café Network")
+    initiative = InitiativeFactory(city=city, name="Smart street lighting")
+    CategorizationFactory(stakeholder=stakeholder, initiative=initiative)
+    contact = contact_add(stakeholder=stakeholder, by=None, name="Ana Reis")
+    item = matrix_item_add(stakeholder=stakeholder, dimension="aim", text="Cut losses", by=None)
+    return {
+        "headers": {"Authorization": f"Bearer {raw}"},
+        "path": {
+            "slug": city.slug,
+            "stakeholder_id": stakeholder.pk,
+            "initiative_id": initiative.pk,
+            "contact_id": contact.pk,
+            "item_id": item.pk,
+            "key": stakeholder.type.matrix.first().key,
+            "code": "ngo",
+        },
+    }
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_api_answers_as_documented(case: Any, known: dict[str, Any]) -> None:
+    for name in case.path_parameters:
+        case.path_parameters[name] = known["path"][name]
+    case.call_and_validate(
+        headers=known["headers"], checks=[not_a_server_error, response_schema_conformance]
+    )
