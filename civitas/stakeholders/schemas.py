@@ -144,6 +144,27 @@ class StakeholderPatch(PatchSchema):
     confidential: bool | None = None
 
 
+class StartIn(Schema):
+    include_units: bool = Field(
+        False, description="Also add the municipal (Table 1) and national (Table 2) units."
+    )
+
+
+class FieldChangeOut(Schema):
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class HistoryEntryOut(Schema):
+    when: datetime
+    who: str = Field(description='The user who made the change, or "system".')
+    action: str = Field(description="created, changed or deleted")
+    record: str = Field(description="stakeholder, categorization, matrix item or contact person")
+    label: str
+    changes: list[FieldChangeOut]
+
+
 class MergeIn(Schema):
     target_id: Id = Field(description="The stakeholder that receives this one's records.")
 

@@ -39,7 +39,7 @@ def _call(client: Client, method: str, path: str) -> Any:
     return client.generic(method, url, "{}", content_type="application/json")
 
 
-def test_the_schema_lists_every_operation() -> None:
+def test_the_schema_lists_every_registry_operation() -> None:
     city = f"{BASE}/cities/{{slug}}"
     stakeholder = f"{city}/stakeholders/{{stakeholder_id}}"
     expected = {
@@ -61,6 +61,8 @@ def test_the_schema_lists_every_operation() -> None:
         ("DELETE", stakeholder),
         ("POST", f"{stakeholder}/archive"),
         ("POST", f"{stakeholder}/merge"),
+        ("GET", f"{stakeholder}/history"),
+        ("POST", f"{city}/start"),
         ("GET", f"{stakeholder}/contacts"),
         ("POST", f"{stakeholder}/contacts"),
         ("PATCH", f"{stakeholder}/contacts/{{contact_id}}"),
@@ -79,7 +81,8 @@ def test_the_schema_lists_every_operation() -> None:
         ("GET", f"{city}/summary"),
     }
 
-    assert set(OPERATIONS) == expected
+    # Later capabilities add their own operations; these must all stay.
+    assert expected <= set(OPERATIONS)
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)

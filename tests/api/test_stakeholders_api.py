@@ -1022,3 +1022,43 @@ def test_summary_and_completeness_take_a_fixed_number_of_queries(
 
     add(5)
     assert_flat(api_as("viewer"), path, lambda: add(45), django_assert_max_num_queries, limit)
+
+
+@pytest.mark.parametrize("role", EDITORS)
+def test_owners_and_analysts_start_from_the_supplement(api_as: Any, city: City, role: str) -> None:
+    api = api_as(role)
+
+    first = api.post("/cities/lumen/start", {"include_units": False})
+    again = api.post("/cities/lumen/start")
+
+    assert first.status_code == 201
+    assert {item["type"]["code"] for item in first.json()} >= {"municipality", "citizens"}
+    assert len(first.json()) == 12
+    assert all(item["is_placeholder"] for item in first.json())
+    assert again.status_code == 201 and again.json() == []
+
+
+@pytest.mark.parametrize(("role", "status"), READ_ONLY.items())
+def test_others_cannot_start_from_the_supplement(
+    api_as: Any, city: City, role: str | None, status: int
+) -> None:
+    response = api_as(role).post("/cities/lumen/start", {"include_units": True})
+
+    assert response.status_code == status
+    assert not Stakeholder.objects.filter(city=city).exists()
+
+
+def test_the_history_says_who_changed_what(api_as: Any, energy: Stakeholder) -> None:
+    api = api_as("analyst")
+    api.patch(f"{STAKEHOLDERS}/{energy.pk}", {"version": energy.version, "name": "Lumen Power"})
+
+    response = api.get(f"{STAKEHOLDERS}/{energy.pk}/history")
+
+    assert response.status_code == 200
+    latest = response.json()[0]
+    assert (latest["action"], latest["who"], latest["record"]) == (
+        "changed",
+        api.user.username,
+        "stakeholder",
+    )
+    assert {"field": "name", "old": "Lumen Energy", "new": "Lumen Power"} in latest["changes"]

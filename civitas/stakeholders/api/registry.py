@@ -27,15 +27,22 @@ from civitas.stakeholders.schemas import (
     ContactIn,
     ContactOut,
     ContactPatch,
+    HistoryEntryOut,
     MergeIn,
     StakeholderDetailOut,
     StakeholderFilters,
     StakeholderIn,
     StakeholderOut,
     StakeholderPatch,
+    StartIn,
 )
-from civitas.stakeholders.selectors import stakeholder_detail, stakeholder_list
+from civitas.stakeholders.selectors import (
+    stakeholder_detail,
+    stakeholder_history,
+    stakeholder_list,
+)
 from civitas.stakeholders.services import (
+    city_seed_from_catalogue,
     contact_add,
     contact_remove,
     contact_update,
@@ -188,6 +195,36 @@ def stakeholder_fold(
         if "target" in messages:
             messages["target_id"] = messages.pop("target")
         raise ValidationError(messages) from error
+
+
+@router.get(
+    f"{STAKEHOLDER}/history",
+    response={200: list[HistoryEntryOut], **ERRORS},
+    summary="Change history of a stakeholder",
+)
+def stakeholder_changes(
+    request: HttpRequest, slug: CitySlug, stakeholder_id: ObjectId
+) -> list[dict[str, Any]]:
+    """List who changed the stakeholder, its categorizations, matrix and contacts, newest first."""
+    stakeholder = stakeholder_of(request, slug, stakeholder_id)
+    return stakeholder_history(stakeholder)
+
+
+@router.post(
+    "/{slug}/start",
+    response={201: list[StakeholderOut], **ERRORS},
+    summary="Start from the Supplement",
+)
+def registry_start(
+    request: HttpRequest, slug: CitySlug, payload: StartIn | None = None
+) -> Status[list[Stakeholder]]:
+    """Add one placeholder per catalogue type the city has no stakeholder of yet."""
+    city = city_of(request, slug)
+    include_units = payload.include_units if payload is not None else False
+    created = city_seed_from_catalogue(
+        city=city, by=acting_user(request), include_units=include_units
+    )
+    return Status(201, created)
 
 
 # Contact persons
