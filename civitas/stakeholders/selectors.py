@@ -98,11 +98,18 @@ def stakeholder_detail(*, city: City, pk: int) -> Stakeholder:
 
 
 def city_tags(city: City) -> list[str]:
-    """Return every tag used in a city, sorted."""
+    """Return every tag used in a city, sorted.
+
+    Tag sets repeat across stakeholders, so the database hands back each distinct set once.
+    """
     tags: set[str] = set()
-    for values in Stakeholder.objects.filter(city=city, archived_at__isnull=True).values_list(
-        "tags", flat=True
-    ):
+    tag_sets = (
+        Stakeholder.objects.filter(city=city, archived_at__isnull=True)
+        .order_by()
+        .values_list("tags", flat=True)
+        .distinct()
+    )
+    for values in tag_sets:
         tags.update(values)
     return sorted(tags)
 
