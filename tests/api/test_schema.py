@@ -58,7 +58,9 @@ def known(city: City, owner: Any) -> dict[str, Any]:
 )
 def test_api_answers_as_documented(case: Any, known: dict[str, Any]) -> None:
     for name in case.path_parameters:
-        case.path_parameters[name] = known["path"][name]
+        # Point at real records where we have them, so requests get past "not found".
+        if name in known["path"]:
+            case.path_parameters[name] = known["path"][name]
     case.call_and_validate(
         headers=known["headers"], checks=[not_a_server_error, response_schema_conformance]
     )
