@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -20,6 +22,21 @@ from tests.factories import (
 )
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """Keep the test's database connection open across the WSGI requests schemathesis makes.
+
+    Django's own test client does the same: at the end of each request Django closes a
+    connection that is not in autocommit mode, and inside a test it never is (PostgreSQL
+    then fails every later query of the test with "the connection is closed").
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
