@@ -11,7 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Front-end files copied from node_modules into the static tree (which git ignores).
 VENDOR := civitas/static/vendor
-ASSETS := $(VENDOR)/htmx/htmx.min.js $(VENDOR)/pico/pico.min.css
+ASSETS := $(VENDOR)/htmx/htmx.min.js $(VENDOR)/pico/pico.min.css \
+	$(VENDOR)/cytoscape/cytoscape.min.js
 
 .PHONY: run bootstrap install install-dev assets chromium test test-e2e test-unit lint format \
 	typecheck check clean distclean
@@ -55,6 +56,9 @@ $(VENDOR)/htmx/htmx.min.js: node_modules/.package-lock.json
 
 $(VENDOR)/pico/pico.min.css: node_modules/.package-lock.json
 	install -D -m 644 node_modules/@picocss/pico/css/pico.min.css $@
+
+$(VENDOR)/cytoscape/cytoscape.min.js: node_modules/.package-lock.json
+	install -D -m 644 node_modules/cytoscape/dist/cytoscape.min.js $@
 
 # --- Tests and checks -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalogue/", include("civitas.catalogue.urls")),
     path("cities/<slug:city_slug>/", include("civitas.stakeholders.urls")),
     path("cities/<slug:city_slug>/", include("civitas.reports.urls")),
+    path("cities/<slug:city_slug>/", include("civitas.network.urls")),
     path("api/v1/", api.urls),
 ]
 

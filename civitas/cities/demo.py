@@ -17,6 +17,7 @@ from civitas.catalogue.models import DefaultMatrixItem, StakeholderType
 from civitas.catalogue.services import catalogue_load
 from civitas.cities.models import City, DevelopmentContext, Initiative, InitiativeStatus
 from civitas.cities.services import city_create, initiative_create
+from civitas.network.demo import demo_relationships
 from civitas.stakeholders.models import Stakeholder
 from civitas.stakeholders.services import (
     categorization_set,
@@ -511,6 +512,7 @@ def demo_build(*, reset: bool = False) -> DemoResult:
             )
             result.categorizations += 1
     result.matrix_items = _matrix(stakeholders)
+    demo_relationships(stakeholders, initiatives)
     for key, name, role, phone in CONTACTS:
         contact_add(
             stakeholder=stakeholders[key],

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "civitas.catalogue",
     "civitas.cities",
     "civitas.stakeholders",
+    "civitas.network",
     "civitas.reports",
 ]
 
