@@ -17,6 +17,7 @@ from civitas.catalogue.models import DefaultMatrixItem, StakeholderType
 from civitas.catalogue.services import catalogue_load
 from civitas.cities.models import City, DevelopmentContext, Initiative, InitiativeStatus
 from civitas.cities.services import city_create, initiative_create
+from civitas.engagement.demo import build_engagement_demo
 from civitas.network.demo import demo_relationships
 from civitas.stakeholders.models import Stakeholder
 from civitas.stakeholders.services import (
@@ -527,6 +528,7 @@ def demo_build(*, reset: bool = False) -> DemoResult:
     if administrator is not None:
         membership_set(city=city, user=administrator, role=Role.OWNER, by=None)
         result.owner = administrator.username
+    build_engagement_demo(city)
     return result
 
 

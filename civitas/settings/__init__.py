@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "civitas.stakeholders",
     "civitas.network",
     "civitas.reports",
+    "civitas.engagement",
 ]
 
 MIDDLEWARE = [

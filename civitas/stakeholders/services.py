@@ -198,6 +198,12 @@ def stakeholder_has_records(stakeholder: Stakeholder) -> bool:
         or stakeholder.matrix_items.exists()
         or stakeholder.units.exists()
         or stakeholder.member_accounts.exists()
+        or stakeholder.relationships_out.exists()
+        or stakeholder.relationships_in.exists()
+        or stakeholder.participations.exists()  # engagement records refer to it too
+        or stakeholder.contributions.exists()
+        or stakeholder.grievances.exists()
+        or stakeholder.decisions_taken.exists()
         or stakeholder.history.count() > 1
     )
 
@@ -254,6 +260,9 @@ def stakeholder_merge(*, source: Stakeholder, target: Stakeholder, by: User | No
         contact.stakeholder = target
         _stamp(contact, by)
         contact.save()
+    from civitas.network.services import relationship_transfer
+
+    relationship_transfer(source=source, target=target, by=by)
     source.units.update(parent=target)
     source.member_accounts.update(stakeholder=target)
     target.tags = normalize_set([*target.tags, *source.tags])

@@ -25,7 +25,7 @@ def _operations() -> list[tuple[str, str]]:
         (method.upper(), path)
         for path, operations in schema["paths"].items()
         for method in operations
-        if not path.startswith(f"{BASE}/catalogue")
+        if not path.startswith((f"{BASE}/catalogue", f"{BASE}/public/"))
     ]
 
 

@@ -225,3 +225,21 @@ def test_bad_positions_are_refused(city: City, positions) -> None:
 def test_readers_may_not_save_layouts(city, user_in, role) -> None:
     with pytest.raises(PermissionDeniedError):
         layout_save(city=city, positions={}, by=user_in(role))
+
+
+def test_merging_stakeholders_moves_their_relationships(city):
+    from civitas.stakeholders.services import stakeholder_has_records, stakeholder_merge
+    from tests.factories import StakeholderFactory
+
+    duplicate = StakeholderFactory(city=city, name="Lumen Water Co")
+    original = StakeholderFactory(city=city, name="Lumen Water Company")
+    regulator = StakeholderFactory(city=city, name="Water Regulator")
+    relationship_create(source=regulator, target=duplicate, kind="regulates", by=None)
+
+    assert stakeholder_has_records(duplicate)
+    stakeholder_merge(source=duplicate, target=original, by=None)
+
+    assert list(original.relationships_in.values_list("source__name", flat=True)) == [
+        "Water Regulator"
+    ]
+    assert not duplicate.relationships_in.exists()
