@@ -38,6 +38,17 @@ STAKEHOLDER_MATRIX: dict[tuple[str, str], str] = {
     ("stakeholders.change_matrix", OWN):                           "yes yes yes no  no  no",
 }  # fmt: skip
 
+NETWORK_MATRIX: dict[tuple[str, str], str] = {
+    ("network.view_network", "city"):                              "yes yes yes yes no  no",
+    ("network.add_relationship", "stakeholder"):                   "yes yes no  no  no  no",
+    ("network.add_relationship", OWN):                             "yes yes yes no  no  no",
+    ("network.change_relationship", "stakeholder"):                "yes yes no  no  no  no",
+    ("network.change_relationship", OWN):                          "yes yes yes no  no  no",
+    ("network.delete_relationship", "stakeholder"):                "yes yes no  no  no  no",
+    ("network.delete_relationship", OWN):                          "yes yes yes no  no  no",
+    ("network.save_layout", "city"):                               "yes yes no  no  no  no",
+}  # fmt: skip
+
 PLATFORM_MATRIX: dict[tuple[str, str], str] = {
     ("catalogue.view_catalogue", "—"):                             "yes yes yes yes yes yes",
     ("catalogue.load_catalogue", "—"):                             "no  no  no  no  no  no",
@@ -47,7 +58,9 @@ PLATFORM_MATRIX: dict[tuple[str, str], str] = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    "row", list(STAKEHOLDER_MATRIX | PLATFORM_MATRIX), ids=lambda row: f"{row[0]}[{row[1]}]"
+    "row",
+    list(STAKEHOLDER_MATRIX | NETWORK_MATRIX | PLATFORM_MATRIX),
+    ids=lambda row: f"{row[0]}[{row[1]}]",
 )
 def test_registry_permissions(city, row, role):
     permission, on = row
@@ -63,7 +76,7 @@ def test_registry_permissions(city, row, role):
 
     allowed = user.has_perm(permission, targets[on])
 
-    assert allowed is expected(STAKEHOLDER_MATRIX | PLATFORM_MATRIX, row, role)
+    assert allowed is expected(STAKEHOLDER_MATRIX | NETWORK_MATRIX | PLATFORM_MATRIX, row, role)
 
 
 def test_a_contributor_acts_for_its_stakeholder_in_its_own_city_only(city):
@@ -120,7 +133,7 @@ def normalized(matrix: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]
 
 
 def test_the_document_shows_the_tested_matrix():
-    tested = normalized(CITY_MATRIX | STAKEHOLDER_MATRIX | PLATFORM_MATRIX)
+    tested = normalized(CITY_MATRIX | STAKEHOLDER_MATRIX | NETWORK_MATRIX | PLATFORM_MATRIX)
 
     assert documented_matrix() == tested
 
@@ -135,8 +148,9 @@ def test_the_document_names_the_roles_in_the_tested_order():
 
 
 def test_every_permission_of_these_apps_is_in_the_matrix():
-    apps = ("accounts.", "cities.", "stakeholders.", "catalogue.")
+    apps = ("accounts.", "cities.", "stakeholders.", "catalogue.", "network.")
     defined = {name for name in registered_permissions if name.startswith(apps)}
-    tested = {permission for permission, _ in CITY_MATRIX | STAKEHOLDER_MATRIX | PLATFORM_MATRIX}
+    matrices = CITY_MATRIX | STAKEHOLDER_MATRIX | NETWORK_MATRIX | PLATFORM_MATRIX
+    tested = {permission for permission, _ in matrices}
 
     assert defined == tested
