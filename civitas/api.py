@@ -71,6 +71,7 @@ api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
 api.add_router("/cities", cities_router, tags=["cities"])
 api.add_router("/cities", stakeholders_router, tags=["stakeholders"])
 api.add_router("/", "civitas.engagement.api.router")
+api.add_router("/", "civitas.reports.api.router", tags=["imports and exports"])
 api.add_router("/", "civitas.network.api.router", tags=["network"])
 
 

@@ -3,7 +3,9 @@
 A spreadsheet runs a cell that starts with "=", "+", "-" or "@" as a formula (and some
 also after a leading tab or carriage return), so text from users could run code on the
 reader's machine. Every string cell starting with one of these gets a leading quote,
-which spreadsheets show as plain text.
+which spreadsheets show as plain text. A string that already starts with quotes before
+one of these gets one more, so that an importer can remove exactly one quote and get the
+original text back (civitas.core.imports.unquote).
 """
 
 import csv
@@ -20,13 +22,19 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# First characters worth a closer look: the prefixes, and the quote of a guarded value.
+_SUSPECT_STARTS = frozenset("=+-@\t\r'")
 
 Row = Sequence[Any]
 
 
 def safe_cell(value: Any) -> Any:
     """Return the value, with a leading quote if it is a string a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if (
+        isinstance(value, str)
+        and value[:1] in _SUSPECT_STARTS
+        and value.lstrip("'").startswith(FORMULA_PREFIXES)
+    ):
         return "'" + value
     return value
 
@@ -78,11 +86,12 @@ def write_xlsx(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
-            if isinstance(cell.value, str) and "\n" in cell.value:
+        values = [_xlsx_value(value) for value in row]
+        # A styled cell costs an object per cell: only multi-line text needs one.
+        for index, value in enumerate(values):
+            if isinstance(value, str) and "\n" in value:
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.alignment = wrapped
-            cells.append(cell)
-        sheet.append(cells)
+                values[index] = cell
+        sheet.append(values)
     workbook.save(file)
