@@ -31,7 +31,7 @@ from civitas.reports.schemas import (
 )
 from civitas.reports.summary import summary_filename, summary_json
 from civitas.stakeholders.imports import IMPORTERS
-from civitas.stakeholders.selectors import summary_rows
+from civitas.stakeholders.selectors import summary_rows_streamed
 
 router = Router()
 
@@ -76,7 +76,7 @@ def export_file(
     city = city_of(request, slug)
     filename = exports.export_filename(city, kind, format)
     if kind == "summary" and format == "json":
-        rows = summary_rows(city=city, user=user)
+        rows = summary_rows_streamed(city=city, user=user)
         response: HttpResponseBase = HttpResponse(
             summary_json(rows, city=city), content_type="application/json"
         )

@@ -25,7 +25,7 @@ from civitas.reports.selectors import (
     export_matrix_rows,
     export_registry_rows,
 )
-from civitas.stakeholders.selectors import summary_rows
+from civitas.stakeholders.selectors import summary_rows_streamed
 
 Record = dict[str, Any]
 
@@ -141,7 +141,7 @@ def matrix_records(*, city: City, user: User | None, **_: Any) -> Iterator[Recor
 
 def summary_records(*, city: City, user: User | None, **_: Any) -> Iterator[Record]:
     """Yield the Appendix I summary as plain-text cells under its five columns."""
-    for cells in summary.summary_table(summary_rows(city=city, user=user)):
+    for cells in summary.summary_table(summary_rows_streamed(city=city, user=user)):
         yield dict(zip(SUMMARY_COLUMNS, cells, strict=True))
 
 

@@ -55,7 +55,7 @@ from civitas.reports.summary import (
     summary_xlsx,
 )
 from civitas.stakeholders.imports import IMPORTERS, importers_for
-from civitas.stakeholders.selectors import summary_rows
+from civitas.stakeholders.selectors import summary_rows_streamed
 
 # The most problems a page lists; all of them can be downloaded as CSV.
 SHOWN_PROBLEMS = 1_000
@@ -68,7 +68,7 @@ def summary_export(request: HttpRequest, city_slug: str, format: str) -> HttpRes
         raise Http404("No such format.")
     user = cast(User, request.user)  # signed in: login_required
     city = city_for(slug=city_slug, user=user)
-    rows = summary_rows(city=city, user=user)
+    rows = summary_rows_streamed(city=city, user=user)
     export_format = FORMATS[format]
     response: HttpResponseBase
     if format == "xlsx":

@@ -1,7 +1,7 @@
 """Reads for the registry, categorizations, the analysis matrix and the completeness check."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -410,43 +410,54 @@ class SummaryRow:
 
 def summary_rows(*, city: City, user: User | None = None) -> list[SummaryRow]:
     """Return the Appendix I summary of a city, one row per active stakeholder."""
-    from civitas.core.vocabulary import LfaRole, Scale, Sector, TechnologyRole
+    return list(summary_rows_streamed(city=city, user=user))
 
-    stakeholders = list(
-        stakeholder_list(city=city, user=user, sort="type").prefetch_related(
-            Prefetch(
-                "categorizations",
-                queryset=Categorization.objects.only(
-                    "stakeholder_id", "lfa_roles", "technology_roles"
-                ),
-            )
+
+def summary_rows_streamed(
+    *, city: City, user: User | None = None, chunk_size: int = 500
+) -> Iterator[SummaryRow]:
+    """Yield the Appendix I summary chunk by chunk, so that exports keep memory flat."""
+    stakeholders = stakeholder_list(city=city, user=user, sort="type").prefetch_related(
+        Prefetch(
+            "categorizations",
+            queryset=Categorization.objects.only("stakeholder_id", "lfa_roles", "technology_roles"),
         )
     )
-    matrices = city_matrices(stakeholders)
-    rows = []
+    chunk: list[Stakeholder] = []
+    for stakeholder in stakeholders.iterator(chunk_size=chunk_size):
+        chunk.append(stakeholder)
+        if len(chunk) == chunk_size:
+            yield from _summary_chunk(chunk)
+            chunk = []
+    yield from _summary_chunk(chunk)
+
+
+def _summary_chunk(stakeholders: list[Stakeholder]) -> Iterator[SummaryRow]:
+    from civitas.core.vocabulary import LfaRole, Scale, Sector, TechnologyRole
+
+    matrices = city_matrices(stakeholders) if stakeholders else {}
     for stakeholder in stakeholders:
-        matrix = matrices[stakeholder.pk]
-        texts = {dim: [entry.text for entry in entries] for dim, entries in matrix.items()}
+        texts = {
+            dimension: [entry.text for entry in entries]
+            for dimension, entries in matrices[stakeholder.pk].items()
+        }
         lfa: set[str] = set()
         technology: set[str] = set()
         for categorization in stakeholder.categorizations.all():
             lfa.update(categorization.lfa_roles)
             technology.update(categorization.technology_roles)
         scale = Scale(stakeholder.scale).label if stakeholder.scale else "Unknown scale"
-        rows.append(
-            SummaryRow(
-                stakeholder=stakeholder,
-                scale_and_sector=f"{scale}, {Sector(stakeholder.sector).label.lower()}",
-                aims_and_challenges={"aims": texts["aim"], "challenges": texts["challenge"]},
-                potential_and_constraints={
-                    "potential": texts["potential"],
-                    "constraints": texts["constraint"],
-                },
-                role_and_contributions=texts["contribution"],
-                lfa_roles=[LfaRole(r).label for r in LfaRole.values if r in lfa],
-                technology_roles=[
-                    TechnologyRole(r).label for r in TechnologyRole.values if r in technology
-                ],
-            )
+        yield SummaryRow(
+            stakeholder=stakeholder,
+            scale_and_sector=f"{scale}, {Sector(stakeholder.sector).label.lower()}",
+            aims_and_challenges={"aims": texts["aim"], "challenges": texts["challenge"]},
+            potential_and_constraints={
+                "potential": texts["potential"],
+                "constraints": texts["constraint"],
+            },
+            role_and_contributions=texts["contribution"],
+            lfa_roles=[LfaRole(r).label for r in LfaRole.values if r in lfa],
+            technology_roles=[
+                TechnologyRole(r).label for r in TechnologyRole.values if r in technology
+            ],
         )
-    return rows

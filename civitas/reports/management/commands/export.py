@@ -5,6 +5,7 @@ JSON, streamed), `summary` (the Appendix I table, also as Markdown) and `city` (
 whole city as one JSON document, for `civitas import city`).
 """
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -17,7 +18,20 @@ from civitas.network.cli import add_graph_subcommand, run_graph_subcommand
 from civitas.reports import exports
 from civitas.reports.backup import city_backup, write_city_backup
 from civitas.reports.summary import FORMATS, summary_text, summary_xlsx
-from civitas.stakeholders.selectors import summary_rows
+from civitas.stakeholders.selectors import summary_rows_streamed
+
+
+class Counted:
+    """Pass items of a stream through, counting them."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 class Command(CivitasCommand):
@@ -68,7 +82,8 @@ class Command(CivitasCommand):
         format, output = options["format"], options["output"]
         if FORMATS[format].binary and not output:
             fail(f"{format.upper()} is a binary format: give a file to write with -o FILE.")
-        rows = summary_rows(city=city)
+        counted = Counted(summary_rows_streamed(city=city))
+        rows = iter(counted)
         if format == "xlsx":
             with atomic_output(output, binary=True) as file:
                 summary_xlsx(rows, file, city=city)
@@ -79,7 +94,7 @@ class Command(CivitasCommand):
             for chunk in summary_text(rows, format, city=city):
                 self.stdout.write(chunk, ending="")
         if output:
-            self.stdout.write(f"Wrote the summary of {len(rows)} stakeholders to {output}.")
+            self.stdout.write(f"Wrote the summary of {counted.count} stakeholders to {output}.")
 
     def handle_registry(self, **options: Any) -> None:
         self.export_kind("registry", **options)
