@@ -11,6 +11,7 @@ urlpatterns = [
     path("cities/<slug:city_slug>/", include("civitas.stakeholders.urls")),
     path("cities/<slug:city_slug>/", include("civitas.reports.urls")),
     path("cities/<slug:city_slug>/", include("civitas.network.urls")),
+    path("", include("civitas.engagement.urls")),
     path("api/v1/", api.urls),
 ]
 

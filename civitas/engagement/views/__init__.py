@@ -1,0 +1,1 @@
+"""Engagement web pages: staff pages per city, and the public pages for citizens."""
