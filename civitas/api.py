@@ -73,6 +73,7 @@ api.add_router("/cities", stakeholders_router, tags=["stakeholders"])
 api.add_router("/", "civitas.engagement.api.router")
 api.add_router("/", "civitas.reports.api.router", tags=["imports and exports"])
 api.add_router("/", "civitas.network.api.router", tags=["network"])
+api.add_router("/", "civitas.health.api.router")
 
 
 @api.exception_handler(ValidationError)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cities/<slug:city_slug>/", include("civitas.reports.urls")),
     path("cities/<slug:city_slug>/", include("civitas.network.urls")),
     path("", include("civitas.engagement.urls")),
+    path("cities/<slug:city_slug>/health/", include("civitas.health.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "civitas.network",
     "civitas.reports",
     "civitas.engagement",
+    "civitas.health",
 ]
 
 MIDDLEWARE = [

@@ -13,15 +13,18 @@ from django.core.management.commands.check import Command as SystemCheckCommand
 
 from civitas.cities.models import City
 from civitas.core.cli import CommandErrorsMixin, fail
+from civitas.health.cli import check_health
 from civitas.stakeholders.models import Stakeholder, ValidationStep
 from civitas.stakeholders.selectors import Completeness, completeness_check
 
 COMPLETENESS = "completeness"
+HEALTH = "health"
 
 
 class Command(CommandErrorsMixin, SystemCheckCommand):
     help = (
-        "Check a city's stakeholder registry (`check completeness --city SLUG`), "
+        "Check a city's stakeholder registry (`check completeness --city SLUG`), its "
+        "engagement (`check health --initiative ID [--strict]`), "
         "or run Django's system checks (`check [--deploy] [app_label ...]`)."
     )
 
@@ -36,8 +39,21 @@ class Command(CommandErrorsMixin, SystemCheckCommand):
             default="table",
             help="With `completeness`: output format, table or json (default: table).",
         )
+        parser.add_argument(
+            "--initiative", type=int, default=None, help="With `health`: the initiative's id."
+        )
+        parser.add_argument(
+            "--strict", action="store_true", help="With `health`: exit 1 when a check is not met."
+        )
 
     def handle(self, *app_labels: Any, **options: Any) -> None:
+        if app_labels and app_labels[0] == HEALTH:
+            if len(app_labels) > 1:
+                fail(f"Unexpected words after `health`: {' '.join(app_labels[1:])}.")
+            check_health(self, options)
+            return
+        if options["initiative"] is not None or options["strict"]:
+            fail("--initiative and --strict go with `civitas check health`.")
         if not app_labels or app_labels[0] != COMPLETENESS:
             if options["city"] or options["format"] != "table":
                 fail("--city and --format go with `civitas check completeness`.")
