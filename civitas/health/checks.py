@@ -12,7 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from civitas.cities.models import City, Initiative
@@ -64,6 +76,7 @@ class Scope:
     thresholds: HealthThresholds
     today: date
     disclosure_lead_days: int
+    _figures: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, city: City, initiative: Initiative | None, thresholds: HealthThresholds) -> "Scope":
@@ -76,11 +89,14 @@ class Scope:
         )
 
     def narrow(self, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-        """Filter a queryset to the city and, if set, the initiative (through `prefix`)."""
-        queryset = queryset.filter(**{f"{prefix}city": self.city})
+        """Filter a queryset to the initiative if set, else to the city (through `prefix`).
+
+        An initiative belongs to one city (health_run checks it), so its records need no
+        city filter; leaving it out lets the database answer from an index alone.
+        """
         if self.initiative is not None:
-            queryset = queryset.filter(**{f"{prefix}initiative": self.initiative})
-        return queryset
+            return queryset.filter(**{f"{prefix}initiative": self.initiative})
+        return queryset.filter(**{f"{prefix}city": self.city})
 
     def activities(self) -> QuerySet[Activity]:
         return self.narrow(Activity.objects.all())
@@ -110,6 +126,94 @@ class Scope:
 
     def stakeholders(self) -> QuerySet[Stakeholder]:
         return Stakeholder.objects.filter(city=self.city, archived_at__isnull=True)
+
+    def high_power_q(self) -> Q:
+        """Return the condition on a categorization that marks a high-power stakeholder."""
+        limit = self.thresholds.high_power_from
+        return Q(power_monetary__gte=limit) | Q(power_administrative__gte=limit)
+
+    def contributions_high_power(self) -> QuerySet[Contribution]:
+        """Return the contributions with a `high_power` alias: the author is high-power."""
+        contributions = self.contributions()
+        if self.initiative is not None:
+            # One initiative: a plain IN list, read once, instead of a lookup per contribution.
+            powerful_ids = self.categorizations().filter(self.high_power_q())
+            return contributions.alias(
+                high_power=Q(stakeholder__in=powerful_ids.values("stakeholder"))
+            )
+        powerful = Categorization.objects.filter(
+            self.high_power_q(),
+            stakeholder=OuterRef("stakeholder"),
+            initiative=OuterRef("initiative"),
+        )
+        return contributions.alias(high_power=Exists(powerful))
+
+    def contribution_figures(self) -> dict[str, int]:
+        """Return every count over contributions the checks need, from one query, kept per run."""
+        if self._figures is None:
+            days = self.thresholds.answer_days
+            answered = Q(response__isnull=False)
+            accepted = Q(response__outcome__in=ACCEPTED_OUTCOMES)
+            # Sectors as IN lists of stakeholders, read once, rather than a join per row.
+            in_sectors = Stakeholder.objects.all()
+            private = Q(stakeholder__in=in_sectors.filter(sector=Sector.PRIVATE).values("pk"))
+            civic_ids = in_sectors.filter(sector__in=[Sector.CITIZENS, Sector.CIVIL_SOCIETY])
+            high = Q(high_power=True)
+            waiting_since = timezone.now() - timedelta(days=days)
+            self._figures = self.contributions_high_power().aggregate(
+                total=Count("pk"),
+                answered=Count("pk", filter=answered),
+                in_time=Count(
+                    "pk",
+                    # The null test first spares the date arithmetic on unanswered rows.
+                    filter=Q(response__answered_at__isnull=False)
+                    & Q(response__answered_at__lte=DaysLater(F("submitted_at"), days)),
+                ),
+                waiting=Count(
+                    "pk", filter=Q(response__isnull=True, submitted_at__lt=waiting_since)
+                ),
+                told=Count("pk", filter=answered & Q(response__communicated_at__isnull=False)),
+                civic=Count(
+                    "pk",
+                    filter=Q(stakeholder__isnull=True) | Q(stakeholder__in=civic_ids.values("pk")),
+                ),
+                from_stakeholders=Count("pk", filter=Q(stakeholder__isnull=False)),
+                private=Count("pk", filter=private),
+                high=Count("pk", filter=high),
+                accepted=Count("pk", filter=accepted),
+                accepted_high=Count("pk", filter=accepted & high),
+                accepted_private=Count("pk", filter=accepted & private),
+            )
+        return self._figures
+
+
+class DaysLater(Func):
+    """A date-time moved on by whole days, computed natively by each database.
+
+    Django's own date-time arithmetic calls back into Python for every row on SQLite;
+    here SQLite's strftime() shifts the whole seconds and the stored fraction is kept.
+    """
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression: Any, days: int) -> None:
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        shifted = ExpressionWrapper(
+            self.source_expressions[0] + Value(timedelta(days=self.days)),
+            output_field=DateTimeField(),
+        )
+        return compiler.compile(shifted)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        # SQLite keeps UTC date-times as text "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        return (
+            f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', substr({sql}, 1, 19), %s) || substr({sql}, 20))",
+            (*params, f"+{self.days} days", *params),
+        )
 
 
 @dataclass
@@ -150,10 +254,16 @@ def clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-def records(model: str, queryset: QuerySet[Any], label: str = "name") -> dict[str, Any]:
-    """Return a drill-down reference: the model, the total and the first records' ids and labels."""
+def records(
+    model: str, queryset: QuerySet[Any], label: str = "name", total: int | None = None
+) -> dict[str, Any]:
+    """Return a drill-down reference: the model, the total and the first records' ids and labels.
+
+    Give `total` when it is already known, to spare counting the records again.
+    """
     rows = list(queryset.order_by("pk").values_list("pk", label)[:SHOWN_RECORDS])
-    total = len(rows) if len(rows) < SHOWN_RECORDS else queryset.count()
+    if total is None:
+        total = len(rows) if len(rows) < SHOWN_RECORDS else queryset.count()
     return {
         "model": model,
         "total": total,
@@ -268,37 +378,45 @@ def exclusion(scope: Scope) -> Result:
         if never["total"]:
             weak.append("Invite the identified stakeholders who were never asked.")
 
-    engaged = Participation.objects.filter(
-        activity__initiative=OuterRef("initiative"),
-        stakeholder=OuterRef("stakeholder"),
-        status=ParticipationStatus.ATTENDED,
-    )
-    contributed = Contribution.objects.filter(
-        initiative=OuterRef("initiative"), stakeholder=OuterRef("stakeholder")
-    )
     affected_q = Q(lfa_roles__has=AFFECTED_ROLES[0]) | Q(lfa_roles__has=AFFECTED_ROLES[1])
     affected = scope.categorizations().filter(affected_q)
     affected_count = affected.count()
     if affected_count:
-        left_out = affected.exclude(Exists(engaged)).exclude(Exists(contributed))
+        if scope.initiative is not None:
+            # One initiative: who attended and who spoke are two sets, each read once.
+            engaged_ids = Participation.objects.filter(
+                activity__initiative=scope.initiative, status=ParticipationStatus.ATTENDED
+            ).values("stakeholder")
+            contributed_ids = Contribution.objects.filter(
+                initiative=scope.initiative, stakeholder__isnull=False
+            ).values("stakeholder")
+            left_out = affected.exclude(stakeholder__in=engaged_ids).exclude(
+                stakeholder__in=contributed_ids
+            )
+        else:
+            engaged = Participation.objects.filter(
+                activity__initiative=OuterRef("initiative"),
+                stakeholder=OuterRef("stakeholder"),
+                status=ParticipationStatus.ATTENDED,
+            )
+            contributed = Contribution.objects.filter(
+                initiative=OuterRef("initiative"), stakeholder=OuterRef("stakeholder")
+            )
+            left_out = affected.exclude(Exists(engaged)).exclude(Exists(contributed))
+        left_out_count = left_out.count()
         refs = records(
             STAKEHOLDER,
             scope.stakeholders().filter(pk__in=left_out.values("stakeholder")),
+            # One categorization per stakeholder and initiative: the same number.
+            total=left_out_count if scope.initiative is not None else None,
         )
-        parts.append(100 - percent(left_out.count(), affected_count))
+        parts.append(100 - percent(left_out_count, affected_count))
         figures.append(figure("Affected stakeholders (categorized)", affected_count))
         figures.append(figure("Affected but never engaged", refs["total"], refs=refs))
         if refs["total"]:
             weak.append("Seek out the affected stakeholders who have not taken part yet.")
 
-    shares = scope.contributions().aggregate(
-        total=Count("pk"),
-        civic=Count(
-            "pk",
-            filter=Q(stakeholder__isnull=True)
-            | Q(stakeholder__sector__in=[Sector.CITIZENS, Sector.CIVIL_SOCIETY]),
-        ),
-    )
+    shares = scope.contribution_figures()
     if shares["total"]:
         civic_share = percent(shares["civic"], shares["total"])
         parts.append(clamp(percent(civic_share, t.civic_share_percent)))
@@ -344,38 +462,12 @@ def exclusion(scope: Scope) -> Result:
 def power_balance(scope: Scope) -> Result:
     """Measure how much of what is said, and accepted, comes from the powerful and the private sector."""
     t = scope.thresholds
-    powerful = Categorization.objects.filter(
-        stakeholder=OuterRef("stakeholder"), initiative=OuterRef("initiative")
-    ).filter(
-        Q(power_monetary__gte=t.high_power_from) | Q(power_administrative__gte=t.high_power_from)
-    )
-    contributions = scope.contributions()
-    accepted = Q(response__outcome__in=ACCEPTED_OUTCOMES)
-    private = Q(stakeholder__sector=Sector.PRIVATE)
-    if scope.initiative is not None:
-        # One initiative: a plain IN list, read once, instead of a lookup per contribution.
-        powerful_ids = scope.categorizations().filter(
-            Q(power_monetary__gte=t.high_power_from)
-            | Q(power_administrative__gte=t.high_power_from)
-        )
-        contributions = contributions.alias(
-            high_power=Q(stakeholder__in=powerful_ids.values("stakeholder"))
-        )
-    else:
-        contributions = contributions.alias(high_power=Exists(powerful))
-    counts = contributions.aggregate(
-        total=Count("pk"),
-        high=Count("pk", filter=Q(high_power=True)),
-        private=Count("pk", filter=private),
-        accepted=Count("pk", filter=accepted),
-        accepted_high=Count("pk", filter=accepted & Q(high_power=True)),
-        accepted_private=Count("pk", filter=accepted & private),
-        from_stakeholders=Count("pk", filter=Q(stakeholder__isnull=False)),
-    )
+    counts = scope.contribution_figures()
     if not counts["total"]:
         return Result(None, [figure("Contributions", 0)], "Record contributions first.")
     per_stakeholder = list(
-        contributions.filter(stakeholder__isnull=False)
+        scope.contributions()
+        .filter(stakeholder__isnull=False)
         .values("stakeholder")
         .annotate(n=Count("pk"))
         .order_by("-n", "stakeholder")
@@ -414,12 +506,7 @@ def power_balance(scope: Scope) -> Result:
     high_refs = records(
         STAKEHOLDER,
         scope.stakeholders().filter(
-            pk__in=scope.categorizations()
-            .filter(
-                Q(power_monetary__gte=t.high_power_from)
-                | Q(power_administrative__gte=t.high_power_from)
-            )
-            .values("stakeholder")
+            pk__in=scope.categorizations().filter(scope.high_power_q()).values("stakeholder")
         ),
     )
     figures = [
@@ -519,16 +606,24 @@ def consensus_building(scope: Scope) -> Result:
     parts = [percent(counts["with_question"], counts["total"])]
     if counts["closed"]:
         parts.append(percent(counts["closed_with_outcome"], counts["closed"]))
-    stances = list(
+    # Grouped by activity alone, so the database reads one index in order; the few
+    # activities' titles and start times come from a second, small query.
+    per_activity = (
         scope.contributions()
-        .values("activity", "activity__title", "activity__starts_at")
+        .values("activity")
         .annotate(
             total=Count("pk"),
             support=Count("pk", filter=Q(stance=Stance.SUPPORT)),
             oppose=Count("pk", filter=Q(stance=Stance.OPPOSE)),
         )
-        .order_by("activity__starts_at", "activity")
+        .order_by("activity")
     )
+    counted = {row["activity"]: row for row in per_activity}
+    heard_in = Activity.objects.filter(pk__in=counted).order_by("starts_at", "pk")
+    stances = [
+        counted[pk] | {"activity__title": title}
+        for pk, title in heard_in.values_list("pk", "title")
+    ]
     movement = [
         {
             "activity": row["activity__title"],
@@ -628,16 +723,7 @@ def every_contribution_heard(scope: Scope) -> Result:
     """Count contributions with an answer, and those waiting longer than the target."""
     days = scope.thresholds.answer_days
     contributions = scope.contributions()
-    waiting_q = Q(response__isnull=True, submitted_at__lt=timezone.now() - timedelta(days=days))
-    counts = contributions.aggregate(
-        total=Count("pk"),
-        answered=Count("pk", filter=Q(response__isnull=False)),
-        in_time=Count(
-            "pk",
-            filter=Q(response__answered_at__lte=F("submitted_at") + timedelta(days=days)),
-        ),
-        waiting=Count("pk", filter=waiting_q),
-    )
+    counts = scope.contribution_figures()
     if not counts["total"]:
         return Result(None, [figure("Contributions", 0)], "Record contributions first.")
     figures = [
@@ -647,7 +733,12 @@ def every_contribution_heard(scope: Scope) -> Result:
             "Without an answer",
             counts["total"] - counts["answered"],
             refs=records(
-                CONTRIBUTION, contributions.filter(response__isnull=True), "activity__title"
+                CONTRIBUTION,
+                # NOT EXISTS rather than an outer join, so that PostgreSQL stops at the
+                # first records in id order instead of joining every contribution.
+                contributions.exclude(Exists(Response.objects.filter(contribution=OuterRef("pk")))),
+                "activity__title",
+                total=counts["total"] - counts["answered"],
             ),
         ),
         figure(f"Answered within {days} days", counts["in_time"]),
@@ -668,10 +759,9 @@ def every_contribution_heard(scope: Scope) -> Result:
 
 def feedback_to_participants(scope: Scope) -> Result:
     """Count answers whose author was told."""
-    responses = scope.responses()
-    counts = responses.aggregate(
-        total=Count("pk"), told=Count("pk", filter=Q(communicated_at__isnull=False))
-    )
+    shared = scope.contribution_figures()
+    # Each contribution has one answer at most: answered contributions count the answers.
+    counts = {"total": shared["answered"], "told": shared["told"]}
     if not counts["total"]:
         return Result(None, [figure("Answers", 0)], "Answer contributions first.")
     untold = scope.contributions().filter(
@@ -683,7 +773,9 @@ def feedback_to_participants(scope: Scope) -> Result:
         figure(
             "Not told yet",
             counts["total"] - counts["told"],
-            refs=records(CONTRIBUTION, untold, "activity__title"),
+            refs=records(
+                CONTRIBUTION, untold, "activity__title", total=counts["total"] - counts["told"]
+            ),
         ),
     ]
     weak = []
@@ -836,14 +928,8 @@ def bureaucracy(scope: Scope) -> Result:
         parts.append(0.0)
         figures.append(figure("Review schedule", "none"))
         weak.append("Plan regular reviews of the engagement process.")
-    answered = scope.contributions().filter(response__isnull=False)
-    answer_counts = answered.aggregate(
-        total=Count("pk"),
-        in_time=Count(
-            "pk",
-            filter=Q(response__answered_at__lte=F("submitted_at") + timedelta(days=t.answer_days)),
-        ),
-    )
+    shared = scope.contribution_figures()
+    answer_counts = {"total": shared["answered"], "in_time": shared["in_time"]}
     if answer_counts["total"]:
         parts.append(percent(answer_counts["in_time"], answer_counts["total"]))
         figures.append(

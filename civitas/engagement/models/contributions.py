@@ -77,6 +77,14 @@ class Contribution(VersionedModel):
         indexes = [
             models.Index(fields=["initiative", "submitted_at"]),
             models.Index(fields=["activity", "submitted_at"]),
+            # Per-author and per-activity figures of an initiative, read from the index alone.
+            models.Index(
+                fields=["initiative", "stakeholder", "submitted_at"],
+                name="contribution_initiative_author",
+            ),
+            models.Index(
+                fields=["initiative", "activity", "stance"], name="contribution_initiative_stance"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +178,13 @@ class Response(VersionedModel):
                 name="response_communicated_with_a_channel",
             ),
             models.CheckConstraint(condition=~Q(explanation=""), name="response_explained"),
+        ]
+        indexes = [
+            # What health figures read of each answer, found by contribution in the index alone.
+            models.Index(
+                fields=["contribution", "outcome", "communicated_at", "answered_at"],
+                name="response_contribution_figures",
+            ),
         ]
 
     def __str__(self) -> str:
