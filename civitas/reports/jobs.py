@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from civitas.accounts.models import User
@@ -138,7 +138,6 @@ class _Reporter:
 
 def job_run(job_id: int) -> None:
     """Check or import a job's file, and record the outcome on the job."""
-    close_old_connections()
     job = ImportJob.objects.select_related("city", "initiative", "created_by").get(pk=job_id)
     checking = job.status == ImportStatus.CHECKING
     importer = IMPORTERS[job.kind]
