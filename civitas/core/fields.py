@@ -85,7 +85,7 @@ class CodeSetField(models.TextField):  # type: ignore[type-arg]
                 )
 
     def value_to_string(self, obj: Any) -> str:
-        values: list[str] = list(self.value_from_object(obj) or [])
+        values: list[str] = list(self.value_from_object(obj) or [])  # type: ignore[arg-type]
         return ";".join(values)
 
 

@@ -71,7 +71,7 @@ class CloseForm(forms.Form):
 class InviteForm(forms.Form):
     """Invite several stakeholders at once."""
 
-    stakeholders = forms.ModelMultipleChoiceField(
+    stakeholders: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Stakeholders to invite"
     )
 
@@ -107,7 +107,7 @@ class DisclosureForm(forms.Form):
 class ContributionForm(forms.Form):
     """Enter a contribution on behalf of a stakeholder (or a citizen's, received offline)."""
 
-    stakeholder = forms.ModelChoiceField(
+    stakeholder: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="A citizen (no stakeholder)"
     )
     stance = forms.ChoiceField(choices=Stance.choices)

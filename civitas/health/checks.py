@@ -200,7 +200,9 @@ class DaysLater(Func):
         super().__init__(expression)
         self.days = int(days)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, Any]:
         shifted = ExpressionWrapper(
             self.source_expressions[0] + Value(timedelta(days=self.days)),
             output_field=DateTimeField(),
@@ -618,7 +620,7 @@ def consensus_building(scope: Scope) -> Result:
         )
         .order_by("activity")
     )
-    counted = {row["activity"]: row for row in per_activity}
+    counted: dict[int, dict[str, Any]] = {row["activity"]: dict(row) for row in per_activity}
     heard_in = Activity.objects.filter(pk__in=counted).order_by("starts_at", "pk")
     stances = [
         counted[pk] | {"activity__title": title}

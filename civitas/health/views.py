@@ -180,9 +180,9 @@ def thresholds_view(request: HttpRequest, city_slug: str) -> HttpResponse:
     rows = [
         {
             "name": name,
-            "label": HealthThresholds._meta.get_field(name).help_text,
+            "label": HealthThresholds._meta.get_field(name).help_text,  # type: ignore[union-attr]
             "value": getattr(thresholds, name),
-            "default": HealthThresholds._meta.get_field(name).default,
+            "default": HealthThresholds._meta.get_field(name).default,  # type: ignore[union-attr]
             "errors": errors.get(name, []),
         }
         for name in THRESHOLD_FIELDS

@@ -16,7 +16,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"End-to-end tests need Debian's chromium at {CHROMIUM} (make test installs it).")
+        pytest.fail(
+            f"End-to-end tests need Debian's chromium at {CHROMIUM} (make test installs it)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

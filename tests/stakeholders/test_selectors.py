@@ -691,7 +691,9 @@ def test_history_names_the_user_a_service_acted_for(city, user_in):
     analyst = user_in("analyst")
     stakeholder = StakeholderFactory(city=city, name="Harbour Guild")
 
-    stakeholder_update(stakeholder=stakeholder, by=analyst, expected_version=1, name="Harbour Guild Co")
+    stakeholder_update(
+        stakeholder=stakeholder, by=analyst, expected_version=1, name="Harbour Guild Co"
+    )
 
     changed = stakeholder_history(stakeholder)[0]
     assert (changed["action"], changed["who"]) == ("changed", analyst.username)

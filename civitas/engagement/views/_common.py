@@ -1,16 +1,22 @@
 """Helpers the engagement pages share: look-ups of a city's records with permission checks."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest
 
+from civitas.accounts.models import User
 from civitas.cities.models import City, Initiative
 from civitas.stakeholders.views._common import city_view, get_city, posted
 
 VIEW = "engagement.view_engagement"
 
 __all__ = ["VIEW", "city_view", "engagement_city", "found", "initiative_of", "posted", "require"]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """Return the request's user, on pages that are only served to signed-in users."""
+    return cast(User, request.user)
 
 
 def engagement_city(request: HttpRequest, city_slug: str) -> City:

@@ -45,6 +45,7 @@ from civitas.engagement.views._common import (
     initiative_of,
     posted,
     require,
+    signed_in,
 )
 from civitas.stakeholders.forms import add_service_errors
 from civitas.stakeholders.models import Stakeholder
@@ -54,7 +55,7 @@ MANAGE = "engagement.manage_activity"
 
 def _activity(request: HttpRequest, city_slug: str, pk: int) -> Activity:
     city = engagement_city(request, city_slug)
-    activity = found(activity_detail, city=city, pk=pk, user=request.user)
+    activity = found(activity_detail, city=city, pk=pk, user=signed_in(request))
     activity.city = city
     return activity
 
@@ -67,7 +68,7 @@ def _detail_url(activity: Activity) -> str:
 def home(request: HttpRequest, city_slug: str) -> HttpResponse:
     """List the city's initiatives with their engagement, and the activities coming up."""
     city = engagement_city(request, city_slug)
-    activities = activity_list(city=city, user=request.user)
+    activities = activity_list(city=city, user=signed_in(request))
     return render(
         request,
         "engagement/home.html",
@@ -93,10 +94,10 @@ def overview(request: HttpRequest, city_slug: str, initiative_pk: int) -> HttpRe
         {
             "city": city,
             "initiative": initiative,
-            "activities": activity_list(city=city, user=request.user, initiative=initiative),
+            "activities": activity_list(city=city, user=signed_in(request), initiative=initiative),
             "decisions": decision_list(city=city, initiative=initiative),
             "unanswered": contribution_list(
-                city=city, user=request.user, initiative=initiative, answered=False
+                city=city, user=signed_in(request), initiative=initiative, answered=False
             ),
             "counts": engagement_counts(initiative=initiative),
             "can_manage": request.user.has_perm(MANAGE, city),
@@ -204,7 +205,9 @@ def activity_detail_view(request: HttpRequest, city_slug: str, pk: int) -> HttpR
             "initiative": activity.initiative,
             "participations": activity.participations.all(),
             "disclosures": activity.disclosures.all(),
-            "contributions": contribution_list(city=city, user=request.user, activity=activity),
+            "contributions": contribution_list(
+                city=city, user=signed_in(request), activity=activity
+            ),
             "registrations": registration_list(activity=activity) if sees_personal else None,
             "invite_form": InviteForm(stakeholders=candidates) if can_manage else None,
             "disclosure_form": DisclosureForm() if can_manage else None,
@@ -363,7 +366,7 @@ def contribution_create_view(request: HttpRequest, city_slug: str, pk: int) -> H
         own = request.user.memberships.filter(  # type: ignore[union-attr]
             city=city, role="contributor", stakeholder__isnull=False
         ).values("stakeholder_id")
-        stakeholders = stakeholders.filter(pk__in=own)
+        stakeholders = stakeholders.filter(pk__in=own)  # type: ignore[misc]
         if not stakeholders.exists():
             require(request, "engagement.add_contribution", city)
     elif not request.user.has_perm("stakeholders.view_confidential", city):

@@ -25,6 +25,7 @@ from civitas.engagement.views._common import (
     initiative_of,
     posted,
     require,
+    signed_in,
 )
 from civitas.stakeholders.forms import add_service_errors
 
@@ -33,7 +34,7 @@ DECIDE = "engagement.decide"
 
 def _decision(request: HttpRequest, city_slug: str, pk: int) -> Decision:
     city = engagement_city(request, city_slug)
-    decision = found(decision_detail, city=city, pk=pk, user=request.user)
+    decision = found(decision_detail, city=city, pk=pk, user=signed_in(request))
     decision.city = city
     return decision
 
@@ -114,7 +115,7 @@ def decision_detail_view(request: HttpRequest, city_slug: str, pk: int) -> HttpR
     can_decide = request.user.has_perm(DECIDE, decision)
     open_contributions = (
         contribution_list(
-            city=city, user=request.user, initiative=decision.initiative, answered=False
+            city=city, user=signed_in(request), initiative=decision.initiative, answered=False
         )
         if can_decide
         else []
@@ -154,7 +155,7 @@ def decision_answer_view(request: HttpRequest, city_slug: str, pk: int) -> HttpR
         messages.error(request, "Choose an outcome and write the explanation.")
         return redirect(_url(decision) + "#answers")
     contribution = (
-        contribution_list(city=decision.city, user=request.user)
+        contribution_list(city=decision.city, user=signed_in(request))
         .filter(pk=form.cleaned_data["contribution"])
         .first()
     )

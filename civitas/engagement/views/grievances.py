@@ -38,6 +38,7 @@ from civitas.engagement.views._common import (
     initiative_of,
     posted,
     require,
+    signed_in,
 )
 from civitas.stakeholders.forms import add_service_errors
 
@@ -97,7 +98,7 @@ def grievance_list_view(request: HttpRequest, city_slug: str) -> HttpResponse:
         {
             "city": city,
             "grievances": grievance_list(
-                city=city, user=request.user, status=status, overdue=overdue
+                city=city, user=signed_in(request), status=status, overdue=overdue
             ),
             "overdue": overdue,
             "today": timezone.localdate(),
@@ -131,7 +132,7 @@ def grievance_lodge_view(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 def _grievance(request: HttpRequest, city_slug: str, pk: int) -> Grievance:
     city = engagement_city(request, city_slug)
-    grievance = found(grievance_detail, city=city, pk=pk, user=request.user)
+    grievance = found(grievance_detail, city=city, pk=pk, user=signed_in(request))
     grievance.city = city
     return grievance
 
