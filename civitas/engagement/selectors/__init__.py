@@ -31,6 +31,7 @@ Public (no sign-in; data classes without any personal data)
     public_city(slug) -> City or Http404 (cities that show a public page)
     public_activities(city) -> QuerySet · public_activity(city, pk) -> Activity
     public_activity_list(city) -> [PublicActivity] · public_activity_data(city, pk)
+    public_activity_to_submit(city_slug, pk) -> Activity with city, settings, initiative
     public_initiatives(city) -> initiatives with a public activity or published decision
     public_accountability(initiative) -> PublicAccountability(decisions with outcome
                                          counts and the answers the city published)
@@ -54,6 +55,7 @@ from civitas.engagement.selectors.public import (
     public_activity,
     public_activity_data,
     public_activity_list,
+    public_activity_to_submit,
     public_city,
     public_contribution,
     public_grievance,
@@ -117,6 +119,7 @@ __all__ = [
     "public_activity",
     "public_activity_data",
     "public_activity_list",
+    "public_activity_to_submit",
     "public_city",
     "public_contribution",
     "public_grievance",

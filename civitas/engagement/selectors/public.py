@@ -145,6 +145,38 @@ def public_activity(*, city: City, pk: int) -> Activity:
     return _public_activity_rows(city).get(pk=pk)
 
 
+# What a submission and its receipt read: the checks' columns and the names shown.
+SUBMISSION_FIELDS = (
+    "title", "status", "is_public", "city__name", "city__slug",
+    "city__engagement_settings__public_page", "initiative__archived_at",
+)  # fmt: skip
+
+
+def public_activity_to_submit(*, city_slug: str, pk: int) -> Activity:
+    """Return a public activity to submit to, with its city, settings and initiative.
+
+    One query by primary key (a submission is the busiest public request): the city must
+    show a public page and the activity be public and of an initiative that is not
+    archived, else Activity.DoesNotExist. Only the columns a submission and its receipt
+    need are read.
+    """
+    activity = (
+        Activity.objects.select_related("city__engagement_settings", "initiative")
+        .only(*SUBMISSION_FIELDS)
+        .get(pk=pk)
+    )
+    city_settings = getattr(activity.city, "engagement_settings", None)
+    if (
+        activity.city.slug != city_slug
+        or city_settings is None
+        or not city_settings.public_page
+        or not activity.is_public
+        or activity.initiative.archived_at is not None
+    ):
+        raise Activity.DoesNotExist("No such public activity.")
+    return activity
+
+
 def public_activity_data(*, city: City, pk: int) -> PublicActivity:
     """Return the public data of one public activity."""
     return _public_activity(public_activities(city=city).get(pk=pk))

@@ -15,6 +15,7 @@ from civitas.core.fields import normalize_set
 from civitas.engagement.models import (
     Activity,
     ActivityStatus,
+    EngagementSettings,
     Participation,
     ParticipationStatus,
 )
@@ -313,9 +314,19 @@ def participation_remove(*, participation: Participation, by: User | None) -> No
     participation.delete()
 
 
-def public_activity_check(activity: Activity, *, accepting: tuple[str, ...]) -> None:
-    """Refuse citizens' input unless the activity is public and in one of the given statuses."""
-    if not activity.is_public or not settings_of(activity.city).public_page:
+def public_activity_check(
+    activity: Activity,
+    *,
+    accepting: tuple[str, ...],
+    city_settings: EngagementSettings | None = None,
+) -> None:
+    """Refuse citizens' input unless the activity is public and in one of the given statuses.
+
+    Pass `city_settings` when they were read with the activity, to spare reading them again.
+    """
+    if city_settings is None:
+        city_settings = settings_of(activity.city)
+    if not activity.is_public or not city_settings.public_page:
         raise PermissionDeniedError("This activity is not open to the public.")
     if activity.initiative.archived_at is not None or activity.status not in accepting:
         raise ValidationError({"__all__": ["This activity no longer takes part from the public."]})

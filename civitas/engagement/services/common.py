@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar, overload
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 
 from civitas.accounts.models import User
@@ -96,14 +96,21 @@ def save_once(instance: M, duplicates: "models.QuerySet[M]") -> tuple[M, bool]:
     """Save a submission once: return the stored twin when `duplicates` already holds one.
 
     The unique constraint on the submission token decides between parallel requests: the
-    loser's insert fails inside a savepoint and it returns the winner's row instead.
+    loser's insert fails and it returns the winner's row instead. Inside a transaction the
+    insert runs in a savepoint, so that the transaction survives the failure; outside one
+    it runs alone (autocommit), so that no lock is held before or after it. Call it
+    outside a transaction only for a model whose save is a single insert (no history).
     """
     existing = duplicates.first()
     if existing is not None:
         return existing, False
+    using = router.db_for_write(type(instance), instance=instance)
     try:
-        with transaction.atomic():
-            instance.save()
+        if transaction.get_connection(using).in_atomic_block:
+            with transaction.atomic(using=using):
+                instance.save(using=using)
+        else:
+            instance.save(using=using)
     except IntegrityError:
         existing = duplicates.first()
         if existing is None:

@@ -12,7 +12,13 @@ from civitas.accounts.models import User
 from civitas.core.concurrency import claim_version
 from civitas.core.errors import PermissionDeniedError, ValidationError
 from civitas.core.permissions import role_in
-from civitas.engagement.models import Activity, ActivityStatus, Channel, Contribution
+from civitas.engagement.models import (
+    Activity,
+    ActivityStatus,
+    Channel,
+    Contribution,
+    EngagementSettings,
+)
 from civitas.engagement.services.activities import public_activity_check
 from civitas.engagement.services.common import (
     Errors,
@@ -46,10 +52,12 @@ def _once(contribution: Contribution, token: str) -> tuple[Contribution, bool]:
     if not token:
         contribution.save()
         return contribution, True
-    stored, created = save_once(
-        contribution,
-        Contribution.objects.filter(city_id=contribution.city_id, submission_token=token),
-    )
+    # Excluding the empty token lets the database use the partial unique index (SQLite
+    # cannot tell that it is implied), instead of scanning all the city's contributions.
+    # The check reads only what a receipt needs; a twin's other fields load when used.
+    twins = Contribution.objects.filter(city_id=contribution.city_id, submission_token=token)
+    twins = twins.exclude(submission_token="").only("tracking_code", "activity_id")
+    stored, created = save_once(contribution, twins.order_by("pk"))
     if not created and stored.activity_id != contribution.activity_id:
         raise ValidationError(
             {"submission_token": ["This token was already used for another contribution."]}
@@ -132,7 +140,6 @@ def contribution_create(
     return _once(contribution, submission_token)
 
 
-@transaction.atomic
 def contribution_submit(
     *,
     activity: Activity,
@@ -143,13 +150,18 @@ def contribution_submit(
     topics: Iterable[str] | str | None = None,
     author_name: str = "",
     author_email: str = "",
+    city_settings: EngagementSettings | None = None,
 ) -> tuple[Contribution, bool]:
     """Take a citizen's contribution from the public page, once per submission token.
 
-    The activity must be public and open. Returns the contribution, whose tracking code
+    The activity must be public and open. Pass `city_settings` when they were read with the
+    activity (see public_activity_to_submit). Returns the contribution, whose tracking code
     leads to its answer, and whether it is new (False for a repeated submission).
+
+    Everything is checked before writing; the only write is one insert, so its transaction
+    holds no lock while the submission is being checked.
     """
-    public_activity_check(activity, accepting=(ActivityStatus.OPEN,))
+    public_activity_check(activity, accepting=(ActivityStatus.OPEN,), city_settings=city_settings)
     errors: Errors = {}
     if not consent:
         errors["consent"] = [

@@ -25,6 +25,7 @@ from civitas.engagement.selectors import (
     public_activity,
     public_activity_data,
     public_activity_list,
+    public_activity_to_submit,
     public_city,
     public_contribution,
     public_grievance,
@@ -123,14 +124,19 @@ def public_activity_view(request: HttpRequest, city_slug: str, pk: int) -> HttpR
 @require_http_methods(["POST"])
 def public_contribute_view(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     """Take a citizen's contribution, once per submission token; show its tracking link."""
-    city = public_city(city_slug)
-    activity = _activity(city, pk)
+    try:
+        activity = public_activity_to_submit(city_slug=city_slug, pk=pk)
+    except ObjectDoesNotExist as error:
+        raise Http404("No such public activity.") from error
+    city = activity.city
     form = PublicContributionForm(request.POST)
     if _guarded(request, form):
         values = dict(form.cleaned_data)
         values.pop("website")
         try:
-            contribution, _ = contribution_submit(activity=activity, **values)
+            contribution, _ = contribution_submit(
+                activity=activity, city_settings=city.engagement_settings, **values
+            )
         except PermissionDeniedError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
@@ -140,10 +146,9 @@ def public_contribute_view(request: HttpRequest, city_slug: str, pk: int) -> Htt
             return render(
                 request,
                 "engagement/public/thanks.html",
-                _public_context(
-                    city, activity=activity, link=link, code=contribution.tracking_code
-                ),
-            )
+                {"public_city": city, "activity": activity, "link": link,
+                 "code": contribution.tracking_code},
+            )  # fmt: skip
     return _activity_page(request, city, pk, status=400, contribution_form=form)
 
 
