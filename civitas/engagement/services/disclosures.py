@@ -124,7 +124,10 @@ def registration_submit(
     raise_if(errors)
     return save_once(
         registration,
-        Registration.objects.filter(activity=activity, submission_token=submission_token),
+        # "Not empty" lets SQLite use the partial unique index instead of a scan.
+        Registration.objects.filter(activity=activity, submission_token=submission_token).exclude(
+            submission_token=""
+        ),
     )
 
 
