@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from civitas.cities.demo import DEMO_PASSWORD, demo_build
 from civitas.network.models import Relationship, SavedLayout
@@ -58,9 +59,16 @@ def test_the_demo_map_filters_by_kind_and_shows_a_stakeholder(page: Any, catalog
     assert "kind=evaluates" in (page.locator("#map-svg").get_attribute("href") or "")
 
     # Click a stakeholder: its panel opens with its summary and relationships.
-    point = _node_point(page, TRANSIT)
-    page.mouse.click(point["x"], point["y"])
     panel = page.locator("#node-panel")
+    for _ in range(5):
+        # Read the node's place again on each try: the map may still be settling its view.
+        point = _node_point(page, TRANSIT)
+        page.mouse.click(point["x"], point["y"])
+        try:
+            panel.wait_for(state="visible", timeout=3_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     panel.wait_for(state="visible")
     assert page.locator("#node-panel-name").inner_text() == TRANSIT
     facts = page.locator("#node-panel-facts").inner_text()
