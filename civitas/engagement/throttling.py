@@ -45,14 +45,20 @@ class PublicThrottle(SimpleRateThrottle):
         allowed, duration = self.parse_rate(self._configured_rate())
         if allowed is None or duration is None:
             return True
-        key = self.get_cache_key(request)
+        # A counter per fixed window: one cache increment a request, however high the rate
+        # (a log of every request's time grows with the rate and is copied on each one).
         now = time.time()
-        history = [moment for moment in self.cache.get(key, []) if moment > now - duration]
-        if len(history) >= allowed:
-            self._local.wait = duration - (now - history[-1])
+        window = int(now // duration)
+        key = f"{self.get_cache_key(request)}:{window}"
+        self.cache.add(key, 0, duration)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # the window expired between add and incr
+            self.cache.set(key, 1, duration)
+            count = 1
+        if count > allowed:
+            self._local.wait = (window + 1) * duration - now
             return False
-        history.insert(0, now)
-        self.cache.set(key, history, duration)
         self._local.wait = None
         return True
 
