@@ -7,19 +7,11 @@ from django.core.validators import RegexValidator
 
 from civitas.accounts.models import Role
 from civitas.cities.models import DevelopmentContext, InitiativeStatus
-from civitas.core.errors import ValidationError, error_messages
+from civitas.core.forms import add_service_errors  # noqa: F401  (re-exported)
 from civitas.stakeholders.models import Stakeholder
 
 # Paths under /cities/ that a city slug must not take.
 RESERVED_SLUGS = {"new"}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it has one, else on top."""
-    for field, messages in error_messages(error).items():
-        target = field if field in form.fields and not form.fields[field].disabled else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class DateInput(forms.DateInput):

@@ -11,7 +11,7 @@ from django import forms
 
 from civitas.catalogue.models import StakeholderType, TypeKind
 from civitas.cities.models import Initiative
-from civitas.core.errors import ValidationError, error_messages
+from civitas.core.forms import add_service_errors  # noqa: F401  (re-exported)
 from civitas.core.vocabulary import Level, LfaRole, MatrixDimension, Sector, TechnologyRole
 from civitas.stakeholders.models import (
     IdentificationReason,
@@ -26,18 +26,6 @@ TYPE_GROUPS = (
     (TypeKind.MUNICIPAL_UNIT, "Municipal units (Table 1)"),
     (TypeKind.NATIONAL_UNIT, "National units (Table 2)"),
 )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it can, else on top."""
-    for field, messages in error_messages(error).items():
-        if field in form.fields and not form.fields[field].widget.is_hidden:
-            form.add_error(field, messages)
-        elif field in ("__all__", None):
-            form.add_error(None, messages)
-        else:
-            label = field.replace("_", " ").capitalize()
-            form.add_error(None, [f"{label}: {message}" for message in messages])
 
 
 def _field(form: forms.Form, name: str) -> Any:
