@@ -1,12 +1,17 @@
 """Helpers the engagement pages share: look-ups of a city's records with permission checks."""
 
+from collections.abc import Callable
 from typing import Any, cast
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 
 from civitas.accounts.models import User
 from civitas.cities.models import City, Initiative
+from civitas.core.errors import ConflictError
+from civitas.stakeholders.forms import add_service_errors
 from civitas.stakeholders.views._common import city_view, get_city, posted
 
 VIEW = "engagement.view_engagement"
@@ -45,3 +50,23 @@ def found(lookup: Any, **kwargs: Any) -> Any:
         return lookup(**kwargs)
     except ObjectDoesNotExist as error:
         raise Http404("Not found in this city.") from error
+
+
+def save_edit(
+    request: HttpRequest, form: forms.Form, update: Callable[..., Any], noun: str
+) -> bool:
+    """Save a valid edit form through a versioned update service; tell whether it saved.
+
+    A stale version or a refused value is shown on the form, which keeps the input.
+    """
+    changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+    try:
+        update(by=signed_in(request), expected_version=form.cleaned_data["version"], **changes)
+    except ConflictError:
+        form.add_error(None, f"Someone else changed this {noun} meanwhile. Reload the page.")
+    except ValidationError as error:
+        add_service_errors(form, error)
+    else:
+        messages.success(request, f"The {noun} was saved.")
+        return True
+    return False

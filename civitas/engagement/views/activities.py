@@ -1,5 +1,6 @@
 """Staff pages of engagement: the overview per initiative, activities and their records."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from civitas.core.errors import ConflictError, ValidationError
+from civitas.core.errors import ValidationError
 from civitas.engagement.forms import (
     ActivityForm,
     CloseForm,
@@ -45,6 +46,7 @@ from civitas.engagement.views._common import (
     initiative_of,
     posted,
     require,
+    save_edit,
     signed_in,
 )
 from civitas.stakeholders.forms import add_service_errors
@@ -152,22 +154,12 @@ def activity_edit_view(request: HttpRequest, city_slug: str, pk: int) -> HttpRes
     initial["levels"] = list(activity.levels)
     initial["channels"] = list(activity.channels)
     form = ActivityForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-        try:
-            activity_update(
-                activity=activity,
-                by=request.user,  # type: ignore[arg-type]
-                expected_version=form.cleaned_data["version"],
-                **changes,
-            )
-        except ConflictError:
-            form.add_error(None, "Someone else changed this activity meanwhile. Reload the page.")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The activity was saved.")
-            return redirect(_detail_url(activity))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_edit(request, form, partial(activity_update, activity=activity), "activity")
+    ):
+        return redirect(_detail_url(activity))
     return render(
         request,
         "engagement/activity_form.html",

@@ -1,12 +1,14 @@
 """Staff pages of decisions: the contributions considered, one answer each, and telling."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from civitas.core.errors import ConflictError, ValidationError
+from civitas.core.errors import ValidationError
 from civitas.engagement.forms import CommunicationForm, DecisionForm, ResponseForm
 from civitas.engagement.models import Decision, Response
 from civitas.engagement.selectors import contribution_list, decision_detail
@@ -25,6 +27,7 @@ from civitas.engagement.views._common import (
     initiative_of,
     posted,
     require,
+    save_edit,
     signed_in,
 )
 from civitas.stakeholders.forms import add_service_errors
@@ -79,22 +82,12 @@ def decision_edit_view(request: HttpRequest, city_slug: str, pk: int) -> HttpRes
     require(request, DECIDE, decision)
     initial = {name: getattr(decision, name) for name in DecisionForm.base_fields}
     form = DecisionForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-        try:
-            decision_update(
-                decision=decision,
-                by=request.user,  # type: ignore[arg-type]
-                expected_version=form.cleaned_data["version"],
-                **changes,
-            )
-        except ConflictError:
-            form.add_error(None, "Someone else changed this decision meanwhile. Reload the page.")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The decision was saved.")
-            return redirect(_url(decision))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_edit(request, form, partial(decision_update, decision=decision), "decision")
+    ):
+        return redirect(_url(decision))
     return render(
         request,
         "engagement/decision_form.html",
