@@ -10,9 +10,6 @@ from civitas.cities.models import DevelopmentContext, InitiativeStatus
 from civitas.core.forms import add_service_errors  # noqa: F401  (re-exported)
 from civitas.stakeholders.models import Stakeholder
 
-# Paths under /cities/ that a city slug must not take.
-RESERVED_SLUGS = {"new"}
-
 
 class DateInput(forms.DateInput):
     """A browser date picker that reads and writes ISO dates."""
@@ -67,10 +64,7 @@ class CityCreateForm(CityForm):
     field_order = ["name", "slug", "country", "population", "development_context", "description"]
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data.get("slug", "").strip().lower()
-        if slug in RESERVED_SLUGS:
-            raise forms.ValidationError("This short name is reserved. Choose another one.")
-        return slug
+        return str(self.cleaned_data.get("slug", "")).strip().lower()
 
 
 class InitiativeForm(forms.Form):

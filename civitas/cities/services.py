@@ -12,6 +12,9 @@ from civitas.core.concurrency import claim_version
 from civitas.core.errors import ValidationError
 from civitas.core.permissions import forget_roles, require
 
+# Paths under /cities/ that a city slug must not take.
+RESERVED_SLUGS = {"new"}
+
 CITY_FIELDS = {"name", "country", "population", "development_context", "description"}
 INITIATIVE_FIELDS = {"name", "description", "status", "start_date", "end_date"}
 
@@ -47,6 +50,10 @@ def city_create(
     )
     if development_context:
         city.development_context = development_context
+    if city.slug in RESERVED_SLUGS:
+        raise ValidationError(
+            {"slug": [f"“{city.slug}” is reserved for the site's own pages. Choose another one."]}
+        )
     city.full_clean()
     city.save()
     if by is not None:

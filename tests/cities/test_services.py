@@ -204,3 +204,14 @@ class TestInitiatives:
 
         initiative_archive(initiative=initiative, by=owner, archived=False)
         assert list(initiative_list(city=city)) == [initiative]
+
+
+def test_a_slug_the_site_uses_for_its_own_pages_is_refused(catalogue, owner):
+    from civitas.cities.services import city_create
+    from civitas.core.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        city_create(slug="New", name="Newtown", by=owner)
+
+    assert "reserved" in refused.value.message_dict["slug"][0]
+    assert not City.objects.filter(slug="new").exists()
