@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     DateTimeField,
     Exists,
@@ -58,6 +59,19 @@ LEVELS_ASKED = ("local", "sub_national", "national")
 AFFECTED_ROLES = (LfaRole.POTENTIAL_SUPPORTER, LfaRole.POTENTIAL_OPPONENT)
 ACCEPTED_OUTCOMES = (Outcome.ACCEPTED, Outcome.PARTLY_ACCEPTED)
 NON_DIGITAL_CHANNELS = tuple(c for c in Channel.values if c not in DIGITAL_CHANNELS)
+CIVIC_SECTORS = (Sector.CITIZENS, Sector.CIVIL_SOCIETY)
+# The counts over contributions the checks share: those the database counts per author...
+GROUP_COUNTS = ("total", "answered", "in_time", "waiting", "told", "accepted")
+# ...and those added up from the authors' sector and power.
+FIGURE_NAMES = (
+    *GROUP_COUNTS,
+    "civic",
+    "from_stakeholders",
+    "private",
+    "high",
+    "accepted_high",
+    "accepted_private",
+)
 
 STAKEHOLDER = "stakeholders.stakeholder"
 ACTIVITY = "engagement.activity"
@@ -77,6 +91,9 @@ class Scope:
     today: date
     disclosure_lead_days: int
     _figures: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _per_author: list[tuple[int, int]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, city: City, initiative: Initiative | None, thresholds: HealthThresholds) -> "Scope":
@@ -132,90 +149,110 @@ class Scope:
         limit = self.thresholds.high_power_from
         return Q(power_monetary__gte=limit) | Q(power_administrative__gte=limit)
 
-    def contributions_high_power(self) -> QuerySet[Contribution]:
-        """Return the contributions with a `high_power` alias: the author is high-power."""
-        contributions = self.contributions()
-        if self.initiative is not None:
-            # One initiative: a plain IN list, read once, instead of a lookup per contribution.
-            powerful_ids = self.categorizations().filter(self.high_power_q())
-            return contributions.alias(
-                high_power=Q(stakeholder__in=powerful_ids.values("stakeholder"))
-            )
-        powerful = Categorization.objects.filter(
-            self.high_power_q(),
-            stakeholder=OuterRef("stakeholder"),
-            initiative=OuterRef("initiative"),
-        )
-        return contributions.alias(high_power=Exists(powerful))
-
     def contribution_figures(self) -> dict[str, int]:
-        """Return every count over contributions the checks need, from one query, kept per run."""
+        """Return every count over contributions the checks need, kept per run.
+
+        One query counts the contributions and their answers per author and initiative;
+        Python then adds up those groups (one per stakeholder and initiative at most, never
+        one per contribution) by the author's sector and power. Grouping spares the
+        database a sector or power lookup for each contribution.
+        """
         if self._figures is None:
-            days = self.thresholds.answer_days
-            answered = Q(response__isnull=False)
-            accepted = Q(response__outcome__in=ACCEPTED_OUTCOMES)
-            # Sectors as IN lists of stakeholders, read once, rather than a join per row.
-            in_sectors = Stakeholder.objects.all()
-            private = Q(stakeholder__in=in_sectors.filter(sector=Sector.PRIVATE).values("pk"))
-            civic_ids = in_sectors.filter(sector__in=[Sector.CITIZENS, Sector.CIVIL_SOCIETY])
-            high = Q(high_power=True)
-            waiting_since = timezone.now() - timedelta(days=days)
-            self._figures = self.contributions_high_power().aggregate(
+            self._figures, self._per_author = self._count_contributions()
+        return self._figures
+
+    def contributions_per_author(self) -> list[tuple[int, int]]:
+        """Return (stakeholder id, contributions) pairs, the most contributions first."""
+        self.contribution_figures()
+        return self._per_author
+
+    def _count_contributions(self) -> tuple[dict[str, int], list[tuple[int, int]]]:
+        days = self.thresholds.answer_days
+        waiting_since = timezone.now() - timedelta(days=days)
+        groups = (
+            self.contributions()
+            .order_by()
+            .values("initiative", "stakeholder")
+            .annotate(
                 total=Count("pk"),
-                answered=Count("pk", filter=answered),
+                answered=Count("response"),
                 in_time=Count(
                     "pk",
                     # The null test first spares the date arithmetic on unanswered rows.
                     filter=Q(response__answered_at__isnull=False)
-                    & Q(response__answered_at__lte=DaysLater(F("submitted_at"), days)),
+                    & Q(WithinDays(F("response__answered_at"), F("submitted_at"), days)),
                 ),
                 waiting=Count(
                     "pk", filter=Q(response__isnull=True, submitted_at__lt=waiting_since)
                 ),
-                told=Count("pk", filter=answered & Q(response__communicated_at__isnull=False)),
-                civic=Count(
-                    "pk",
-                    filter=Q(stakeholder__isnull=True) | Q(stakeholder__in=civic_ids.values("pk")),
-                ),
-                from_stakeholders=Count("pk", filter=Q(stakeholder__isnull=False)),
-                private=Count("pk", filter=private),
-                high=Count("pk", filter=high),
-                accepted=Count("pk", filter=accepted),
-                accepted_high=Count("pk", filter=accepted & high),
-                accepted_private=Count("pk", filter=accepted & private),
+                told=Count("pk", filter=Q(response__communicated_at__isnull=False)),
+                accepted=Count("pk", filter=Q(response__outcome__in=ACCEPTED_OUTCOMES)),
             )
-        return self._figures
+        )
+        sector_of = dict(Stakeholder.objects.filter(city=self.city).values_list("pk", "sector"))
+        powerful = set(
+            self.categorizations()
+            .filter(self.high_power_q())
+            .values_list("stakeholder", "initiative")
+        )
+        figures = dict.fromkeys(FIGURE_NAMES, 0)
+        per_author: dict[int, int] = {}
+        for group in groups:
+            author, total, accepted = group["stakeholder"], group["total"], group["accepted"]
+            for name in GROUP_COUNTS:
+                figures[name] += group[name]
+            if author is None or sector_of.get(author) in CIVIC_SECTORS:
+                figures["civic"] += total
+            if author is None:
+                continue
+            figures["from_stakeholders"] += total
+            per_author[author] = per_author.get(author, 0) + total
+            if sector_of.get(author) == Sector.PRIVATE:
+                figures["private"] += total
+                figures["accepted_private"] += accepted
+            if (author, group["initiative"]) in powerful:
+                figures["high"] += total
+                figures["accepted_high"] += accepted
+        ranked = sorted(per_author.items(), key=lambda pair: (-pair[1], pair[0]))
+        return figures, ranked
 
 
-class DaysLater(Func):
-    """A date-time moved on by whole days, computed natively by each database.
+class WithinDays(Func):
+    """True when `end` falls at most `days` whole days after `start`, exact to the microsecond.
 
-    Django's own date-time arithmetic calls back into Python for every row on SQLite;
-    here SQLite's strftime() shifts the whole seconds and the stored fraction is kept.
+    On PostgreSQL, plain interval arithmetic. On SQLite, where Django's date arithmetic calls
+    back into Python for every row and strftime() shifting is slow, the test is done on
+    integer seconds: with d = whole seconds from start to end minus the limit, the real
+    excess is d plus the difference of the fractions, which lies in (-1, 1). So the end is
+    in time when d < 0, or d = 0 and its fraction is no larger than the start's; that is,
+    when 2*d + (fraction of end > fraction of start) <= 0. Date-times are stored as UTC text
+    "YYYY-MM-DD HH:MM:SS[.ffffff]", so the fractions compare as strings.
     """
 
-    output_field = DateTimeField()
+    output_field = BooleanField()
+    conditional = True
 
-    def __init__(self, expression: Any, days: int) -> None:
-        super().__init__(expression)
+    def __init__(self, end: Any, start: Any, days: int) -> None:
+        super().__init__(end, start)
         self.days = int(days)
 
     def as_sql(  # type: ignore[override]
         self, compiler: Any, connection: Any, **extra: Any
     ) -> tuple[str, Any]:
-        shifted = ExpressionWrapper(
-            self.source_expressions[0] + Value(timedelta(days=self.days)),
-            output_field=DateTimeField(),
-        )
-        return compiler.compile(shifted)
+        end, start = self.source_expressions
+        end_sql, end_params = compiler.compile(end)
+        deadline = ExpressionWrapper(start + Value(timedelta(days=self.days)), DateTimeField())
+        deadline_sql, deadline_params = compiler.compile(deadline)
+        return f"({end_sql} <= {deadline_sql})", (*end_params, *deadline_params)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        # SQLite keeps UTC date-times as text "YYYY-MM-DD HH:MM:SS[.ffffff]".
-        return (
-            f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', substr({sql}, 1, 19), %s) || substr({sql}, 20))",
-            (*params, f"+{self.days} days", *params),
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"(2 * (unixepoch({end_sql}) - unixepoch({start_sql}) - %s)"
+            f" + (substr({end_sql}, 20) > substr({start_sql}, 20)) <= 0)"
         )
+        return sql, (*end_params, *start_params, self.days * 86_400, *end_params, *start_params)
 
 
 @dataclass
@@ -467,14 +504,7 @@ def power_balance(scope: Scope) -> Result:
     counts = scope.contribution_figures()
     if not counts["total"]:
         return Result(None, [figure("Contributions", 0)], "Record contributions first.")
-    per_stakeholder = list(
-        scope.contributions()
-        .filter(stakeholder__isnull=False)
-        .values("stakeholder")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "stakeholder")
-        .values_list("stakeholder", "n")
-    )
+    per_stakeholder = scope.contributions_per_author()
     from_stakeholders = counts["from_stakeholders"]
     concentration = round(
         sum((n * 10000 / from_stakeholders) * n / from_stakeholders for _, n in per_stakeholder)

@@ -110,7 +110,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # WAL lets readers work beside the one writer. Reads go through a memory map and a
+        # page cache of up to 32 MiB (the default is 2 MiB), so aggregates over large tables
+        # stop re-reading index pages from the operating system.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            " PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

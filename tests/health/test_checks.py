@@ -13,7 +13,7 @@ from civitas.engagement.services import (
 )
 from civitas.health.checks import status_for
 from civitas.health.selectors import thresholds_of
-from civitas.stakeholders.services import matrix_item_add
+from civitas.stakeholders.services import categorization_set, matrix_item_add
 from tests.health.conftest import Builder, moment
 
 Scenario = Callable[[Builder], None]
@@ -341,3 +341,23 @@ def test_city_scope_adds_up_every_initiative(build: Builder) -> None:
     other = Builder(build.city)
     heard_met(other)
     assert build.check("heard", whole_city=True).score == pytest.approx(100 / 3)
+
+
+def test_city_figures_judge_power_per_initiative(build: Builder) -> None:
+    # Powerful in the first initiative only: its voice there counts as high-power, its
+    # voice in the second does not; its contributions in both add up to one author.
+    company = build.stakeholder(sector="private", power=5)
+    build.answer(build.contribute(build.activity(), company))
+    other = Builder(build.city)
+    categorization_set(stakeholder=company, initiative=other.initiative, by=None, power_monetary=0)
+    second = other.activity()
+    other.contribute(second, company)
+    other.contribute(second, None)
+    result = build.check("power_balance", whole_city=True)
+    assert _figure(result, "Contributions")["value"] == 3
+    assert _figure(result, "From high-power stakeholders")["value"] == pytest.approx(33.3)
+    assert _figure(result, "From the private sector")["value"] == pytest.approx(66.7)
+    assert _figure(result, "Accepted ones from high-power stakeholders")["value"] == 100.0
+    top = _figure(result, "Largest share of one stakeholder")
+    assert top["value"] == pytest.approx(66.7)
+    assert "(2 contributions)" in top["records"]["items"][0]["label"]
