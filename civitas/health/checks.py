@@ -7,10 +7,10 @@ values().annotate()); Python only combines the few numbers the database returns,
 walks rows grouped per stakeholder or per activity, never the contributions themselves.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     BooleanField,
@@ -197,7 +197,7 @@ class Scope:
         )
         figures = dict.fromkeys(FIGURE_NAMES, 0)
         per_author: dict[int, int] = {}
-        for group in groups:
+        for group in cast(Iterable[Mapping[str, Any]], groups):
             author, total, accepted = group["stakeholder"], group["total"], group["accepted"]
             for name in GROUP_COUNTS:
                 figures[name] += group[name]
