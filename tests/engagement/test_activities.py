@@ -390,22 +390,26 @@ def test_attendance_of_registered_citizens(public_city, activity, user_in):
     assert Registration.objects.get().attended
 
 
-def test_save_once_returns_the_stored_twin_after_a_lost_race(public_city, activity):
-    """The loser of a race: its duplicate check missed the winner, its insert fails."""
+def test_save_once_returns_the_stored_twin_when_its_insert_fails(public_city, activity):
+    """A repeated submission: its insert breaks the unique token, the first row comes back."""
     first, _ = register(activity)
-
-    class SeenOnlyAfterwards:
-        looks = 0
-
-        def first(self):
-            self.looks += 1
-            return None if self.looks == 1 else Registration.objects.get(pk=first.pk)
-
     twin = Registration(
         activity=activity, name="Rosa", consent_at=timezone.now(), submission_token="reg-token-1"
     )
-    stored, created = save_once(twin, SeenOnlyAfterwards())
+    stored, created = save_once(
+        twin, Registration.objects.filter(activity=activity, submission_token="reg-token-1")
+    )
     assert not created and stored.pk == first.pk
+    assert Registration.objects.count() == 1
+
+
+def test_save_once_raises_when_another_constraint_fails(public_city, activity):
+    register(activity)
+    twin = Registration(
+        activity=activity, name="Rosa", consent_at=timezone.now(), submission_token="reg-token-1"
+    )
+    with pytest.raises(IntegrityError):
+        save_once(twin, Registration.objects.none())
     assert Registration.objects.count() == 1
 
 

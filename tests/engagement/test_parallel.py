@@ -23,7 +23,6 @@ from civitas.engagement.services import (
     engagement_settings_update,
     grievance_submit,
 )
-from civitas.engagement.services import contributions as contribution_services
 from tests.factories import InitiativeFactory
 
 pytestmark = [
@@ -91,25 +90,16 @@ def test_parallel_public_submissions_store_one_contribution(open_activity):
         assert Contribution.objects.filter(submission_token=token).count() == 1
 
 
-def test_parallel_submissions_that_all_miss_each_other_store_one(open_activity, monkeypatch):
-    """Force the race: every request checks for the token before any of them inserts."""
-    checked = threading.Barrier(THREADS)
-    real_save_once = contribution_services.save_once
+def test_parallel_submissions_that_insert_together_store_one(open_activity, monkeypatch):
+    """Force the race: every request reaches its insert before any of them has inserted."""
+    ready = threading.Barrier(THREADS)
+    real_save = Contribution.save
 
-    def save_once_after_everyone_checked(instance, duplicates):
-        class CheckedTogether:
-            looks = 0
+    def save_when_everyone_is_ready(self, *args, **kwargs):
+        ready.wait(timeout=30)
+        return real_save(self, *args, **kwargs)
 
-            def first(self):
-                self.looks += 1
-                found = duplicates.first()
-                if self.looks == 1:
-                    checked.wait(timeout=30)
-                return found
-
-        return real_save_once(instance, CheckedTogether())
-
-    monkeypatch.setattr(contribution_services, "save_once", save_once_after_everyone_checked)
+    monkeypatch.setattr(Contribution, "save", save_when_everyone_is_ready)
     results = in_parallel(lambda n: submit(open_activity, "forced-race-token"))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(created for _, created in results) == 1

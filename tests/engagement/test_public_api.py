@@ -323,9 +323,11 @@ def test_a_public_submission_takes_a_few_queries(
     anonymous, public_city, activity, django_assert_max_num_queries
 ):
     url = f"{PUBLIC}/activities/{activity.pk}/contributions"
-    with django_assert_max_num_queries(9):
-        assert anonymous.post(url, contribution_body()).status_code == 201
+    # Inside the test's transaction the insert runs in a savepoint: three statements that
+    # are one insert in production. A repeat's insert fails and the stored twin is read.
     with django_assert_max_num_queries(6):
+        assert anonymous.post(url, contribution_body()).status_code == 201
+    with django_assert_max_num_queries(8):
         assert anonymous.post(url, contribution_body()).status_code == 200
 
 

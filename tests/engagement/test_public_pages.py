@@ -43,6 +43,16 @@ def test_public_home_lists_public_open_activities(
     assert activity.title in response.content.decode()
 
 
+def test_a_submission_through_the_form_reads_the_activity_once_and_inserts(
+    public_city: City, activity: Activity, client: Client, django_assert_num_queries: Any
+) -> None:
+    # One read of the activity with its city, then the insert (here in a savepoint: the
+    # test runs in a transaction); no look-up for a twin before inserting.
+    assert activity.city.slug  # the test's own reading of the URL, outside the count
+    with django_assert_num_queries(4):
+        assert _post(client, activity).status_code == 200
+
+
 def test_city_without_public_page_is_hidden(city: City, activity: Activity, client: Client) -> None:
     assert client.get(reverse("engagement:public_home", args=[city.slug])).status_code == 404
     url = reverse("engagement:public_activity", args=[city.slug, activity.pk])

@@ -93,17 +93,15 @@ def normalize_topics(topics: Iterable[str] | str | None, errors: Errors) -> list
 
 
 def save_once(instance: M, duplicates: "models.QuerySet[M]") -> tuple[M, bool]:
-    """Save a submission once: return the stored twin when `duplicates` already holds one.
+    """Save a submission once: insert it, or return its stored twin from `duplicates`.
 
-    The unique constraint on the submission token decides between parallel requests: the
-    loser's insert fails and it returns the winner's row instead. Inside a transaction the
+    The unique constraint on the submission token decides: the insert of a repeated or
+    parallel submission fails, and the row stored first is returned instead. So a first
+    submission, the usual case, costs one insert and no look-up. Inside a transaction the
     insert runs in a savepoint, so that the transaction survives the failure; outside one
     it runs alone (autocommit), so that no lock is held before or after it. Call it
     outside a transaction only for a model whose save is a single insert (no history).
     """
-    existing = duplicates.first()
-    if existing is not None:
-        return existing, False
     using = router.db_for_write(type(instance), instance=instance)
     try:
         if transaction.get_connection(using).in_atomic_block:
@@ -113,7 +111,7 @@ def save_once(instance: M, duplicates: "models.QuerySet[M]") -> tuple[M, bool]:
             instance.save(using=using)
     except IntegrityError:
         existing = duplicates.first()
-        if existing is None:
+        if existing is None:  # another constraint failed: not a twin
             raise
         return existing, False
     return instance, True
