@@ -189,8 +189,15 @@ def run_phase(
     deadline = [0.0]
 
     def work(number: int) -> None:
-        client = Client(port)
-        client.get_form(form_path)
+        try:
+            client = Client(port)
+            client.get_form(form_path)
+        except Exception as error:
+            # Without its form a client cannot take part: stop the phase rather than hang.
+            with lock:
+                errors.append(f"no form: {error!r}")
+            start_barrier.abort()
+            raise
         start_barrier.wait()
         while time.perf_counter() < deadline[0]:
             token = f"{phase}-{uuid.uuid4().hex}"
@@ -215,7 +222,12 @@ def run_phase(
     for thread in threads:
         thread.start()
     deadline[0] = time.perf_counter() + duration
-    start_barrier.wait()
+    try:
+        start_barrier.wait()
+    except threading.BrokenBarrierError:
+        for thread in threads:
+            thread.join()
+        raise SystemExit(f"A client could not load the form {form_path}: {errors[0]}") from None
     began = time.perf_counter()
     for thread in threads:
         thread.join()
@@ -324,6 +336,8 @@ def main() -> int:
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
     options = parser.parse_args()
     backends = [options.only] if options.only else ["sqlite", "postgresql"]
+    # The pages link the front-end files that `make run` copies from node_modules.
+    subprocess.run(["make", "-s", "assets"], cwd=ROOT, check=True)
     results = [bench_backend(name, options.duration, options.clients) for name in backends]
     return 0 if all(results) else 1
 

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from civitas.cities.services import initiative_archive
+from civitas.engagement.models import Activity
 from civitas.engagement.selectors import (
     CITIZEN,
     activity_detail,
@@ -22,6 +24,7 @@ from civitas.engagement.selectors import (
     last_review_on,
     public_accountability,
     public_activity_list,
+    public_activity_to_submit,
     public_city,
     public_contribution,
     public_grievance,
@@ -33,6 +36,7 @@ from civitas.engagement.selectors import (
 from civitas.engagement.services import (
     decision_publish,
     disclosure_add,
+    engagement_settings_update,
     grievance_act,
     grievance_lodge,
     grievance_submit,
@@ -375,9 +379,6 @@ def test_public_pages_exist_only_for_cities_that_show_them(city, initiative):
     make_activity(initiative, is_public=True)
     archived = InitiativeFactory(city=city, name="Old")
     make_activity(archived, is_public=True, title="Old session")
-    from civitas.cities.services import initiative_archive
-    from civitas.engagement.services import engagement_settings_update
-
     initiative_archive(initiative=archived, by=None)
     engagement_settings_update(city=city, by=None, public_page=True)
     assert public_city("lumen") == city
@@ -400,3 +401,40 @@ def test_the_grievance_tracking_page(public_city):
     status = public_grievance(code=grievance.tracking_code)
     assert status.outcome == "Works are allowed at night." and status.can_appeal
     assert [step.status for step in status.steps] == ["received", "acknowledged", "rejected"]
+
+
+def test_the_activity_to_submit_to_comes_with_what_a_submission_reads(public_city, activity):
+    loaded = public_activity_to_submit(city_slug=public_city.slug, pk=activity.pk)
+    with CaptureQueriesContext(connection) as queries:
+        seen = (
+            loaded.pk, loaded.city_id, loaded.initiative_id, loaded.title, loaded.status,
+            loaded.is_public, loaded.city.name, loaded.city.slug,
+            loaded.city.engagement_settings.public_page, loaded.initiative.archived_at,
+        )  # fmt: skip
+    assert not queries.captured_queries
+    assert seen == (
+        activity.pk, public_city.pk, activity.initiative_id, activity.title, activity.status,
+        True, public_city.name, public_city.slug, True, None,
+    )  # fmt: skip
+    # Other fields load on use, as with only(); the instances are bound to the database.
+    assert loaded.kind == activity.kind
+    assert loaded._state.db == "default" and not loaded._state.adding
+
+
+@pytest.mark.parametrize(
+    "change", ["other city", "not public", "page off", "initiative archived", "no activity"]
+)
+def test_an_activity_not_open_to_the_public_cannot_be_submitted_to(public_city, activity, change):
+    slug, pk = public_city.slug, activity.pk
+    if change == "other city":
+        slug = "elsewhere"
+    elif change == "not public":
+        Activity.objects.filter(pk=pk).update(is_public=False)
+    elif change == "page off":
+        engagement_settings_update(city=public_city, by=None, public_page=False)
+    elif change == "initiative archived":
+        initiative_archive(initiative=activity.initiative, by=None)
+    else:
+        pk += 1000
+    with pytest.raises(Activity.DoesNotExist):
+        public_activity_to_submit(city_slug=slug, pk=pk)
