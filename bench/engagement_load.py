@@ -217,6 +217,7 @@ def run_phase(
             else:
                 with lock:
                     errors.append(f"HTTP {status}")
+        client.connection.close()
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -267,9 +268,11 @@ def bench_backend(name: str, duration: float, clients: int) -> bool:
     env = environment(database_url, data_dir)
     seeded = helper(env, "_seed")
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads would stall it once full.
+    server_log = (Path(data_dir) / "server.log").open("wb")
     server = subprocess.Popen(
         [str(BIN / "civitas"), "serve", "--port", str(port)], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=server_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         wait_for(port, server)
@@ -287,12 +290,16 @@ def bench_backend(name: str, duration: float, clients: int) -> bool:
                     total[key] += result[key]
         for total in results.values():
             total["throughput"] = len(total["tokens"]) / total["seconds"]
+    except BaseException:
+        print(f"The server's log is in {server_log.name}", file=sys.stderr)
+        raise
     finally:
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        server_log.close()
     tokens_file = Path(data_dir) / "tokens.json"
     tokens_file.write_text(json.dumps({phase: r["tokens"] for phase, r in results.items()}))
     counts = helper(env, "_count", str(tokens_file))
@@ -319,7 +326,10 @@ def bench_backend(name: str, duration: float, clients: int) -> bool:
         f"{'none' if no_errors else 'SOME'} · stored exactly once {'yes' if exact else 'NO'}"
         f" -> {'PASS' if passed else 'FAIL'}"
     )
-    shutil.rmtree(data_dir, ignore_errors=True)
+    if passed:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    else:
+        print(f"  kept for a look: {data_dir} (the server's log is server.log)")
     return passed
 
 
