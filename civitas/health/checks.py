@@ -248,8 +248,14 @@ class WithinDays(Func):
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
         end_sql, end_params = compiler.compile(self.source_expressions[0])
         start_sql, start_params = compiler.compile(self.source_expressions[1])
+        # unixepoch() came with SQLite 3.38; strftime('%s') gives the same, more slowly.
+        seconds = (
+            "unixepoch({})"
+            if connection.Database.sqlite_version_info >= (3, 38)
+            else "CAST(strftime('%%s', {}) AS INTEGER)"
+        )
         sql = (
-            f"(2 * (unixepoch({end_sql}) - unixepoch({start_sql}) - %s)"
+            f"(2 * ({seconds.format(end_sql)} - {seconds.format(start_sql)} - %s)"
             f" + (substr({end_sql}, 20) > substr({start_sql}, 20)) <= 0)"
         )
         return sql, (*end_params, *start_params, self.days * 86_400, *end_params, *start_params)

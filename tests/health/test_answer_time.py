@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+import pytest
+from django.db import connection
+
 from civitas.engagement.models import Response
 from civitas.health.checks import Scope
 from civitas.health.selectors import thresholds_of
@@ -21,3 +24,11 @@ def test_answer_on_the_last_microsecond_is_in_time(build: Builder) -> None:
     scope = Scope.of(build.city, build.initiative, thresholds_of(build.city))
     figures = scope.contribution_figures()
     assert (figures["answered"], figures["in_time"]) == (3, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own date arithmetic")
+def test_answer_time_without_unixepoch_on_older_sqlite(
+    build: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection.Database, "sqlite_version_info", (3, 37, 2))
+    test_answer_on_the_last_microsecond_is_in_time(build)
