@@ -51,8 +51,9 @@ def test_the_demo_map_filters_by_kind_and_shows_a_stakeholder(page: Any, catalog
             box.uncheck()
     evaluations = Relationship.objects.filter(city=demo.city, kind="evaluates").count()
     assert evaluations > 0
+    # "and 5 of …", not "5 of …", which "15 of …" on the way there would also contain.
     page.get_by_role("status").filter(
-        has_text=f"{evaluations} of {total} relationships shown"
+        has_text=f"and {evaluations} of {total} relationships shown"
     ).wait_for()
     shown = page.evaluate(f"{CY}.edges(':visible').map(edge => edge.data('kind'))")
     assert shown and set(shown) == {"evaluates"}
