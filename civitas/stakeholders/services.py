@@ -227,8 +227,10 @@ def stakeholder_delete(*, stakeholder: Stakeholder, by: User | None) -> None:
 def stakeholder_merge(*, source: Stakeholder, target: Stakeholder, by: User | None) -> Stakeholder:
     """Fold `source` into `target`: records move to the target and the source is archived.
 
+    Categorizations, matrix items, contacts, units, member accounts, relationships and the
+    engagement records (invitations, contributions, grievances, decisions taken) move.
     Where both have a categorization for the same initiative, or both edit the same
-    catalogue default, the target's is kept.
+    catalogue default, the target's is kept; see engagement_transfer for invitations.
     """
     _check(by, "stakeholders.merge_stakeholder", target)
     if source.pk == target.pk:
@@ -260,9 +262,11 @@ def stakeholder_merge(*, source: Stakeholder, target: Stakeholder, by: User | No
         contact.stakeholder = target
         _stamp(contact, by)
         contact.save()
+    from civitas.engagement.services import engagement_transfer
     from civitas.network.services import relationship_transfer
 
     relationship_transfer(source=source, target=target, by=by)
+    engagement_transfer(source=source, target=target, by=by)
     source.units.update(parent=target)
     source.member_accounts.update(stakeholder=target)
     target.tags = normalize_set([*target.tags, *source.tags])

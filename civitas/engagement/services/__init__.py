@@ -70,6 +70,9 @@ appeal reopens)
 Reviews
     review_schedule_set(initiative, by, cadence_days, next_due_on, expected_version)
     review_record(initiative, by, findings, held_on, changes_made)
+
+Merging stakeholders
+    engagement_transfer(source, target, by) -> Transferred   (inside stakeholder_merge)
 """
 
 from civitas.engagement.services.activities import (
@@ -135,11 +138,13 @@ from civitas.engagement.services.notifications import (
 )
 from civitas.engagement.services.reviews import review_record, review_schedule_set
 from civitas.engagement.services.settings import engagement_settings_update, settings_of
+from civitas.engagement.services.transfer import Transferred, engagement_transfer
 
 __all__ = [
     "MAX_APPEALS",
     "SUBMISSION_TOKEN",
     "TRANSITIONS",
+    "Transferred",
     "NotifyResult",
     "activity_close",
     "activity_create",
@@ -162,6 +167,7 @@ __all__ = [
     "disclosure_remove",
     "disclosure_update",
     "engagement_settings_update",
+    "engagement_transfer",
     "grievance_acknowledge",
     "grievance_act",
     "grievance_appeal",
