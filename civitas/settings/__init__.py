@@ -6,6 +6,8 @@ ALLOWED_HOSTS  comma-separated host names (default: 127.0.0.1,localhost)
 DEBUG          "1"/"true" for development only (default: off)
 CIVITAS_DATA_DIR  where the database, secret key and collected static files live (default: ./var)
 CIVITAS_HTTPS  "false" when served over plain HTTP, e.g. on 127.0.0.1 (default: true)
+CIVITAS_CACHE_URL  a Redis server shared by every app server, e.g. redis://cache:6379/0
+               (default: each process keeps its own cache in memory)
 """
 
 import os
@@ -13,6 +15,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -120,6 +123,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+
+def _caches() -> dict[str, dict[str, str]]:
+    """The cache keeps the public forms' throttle counters: share it across app servers."""
+    url = os.environ.get("CIVITAS_CACHE_URL", "").strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CIVITAS_CACHE_URL must be a redis://, rediss:// or unix:// address, not {url!r}."
+        )
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
+CACHES = _caches()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
