@@ -77,7 +77,7 @@ def export_file(
     filename = exports.export_filename(city, kind, format)
     if kind == "summary" and format == "json":
         rows = summary_rows_streamed(city=city, user=user)
-        response: HttpResponseBase = HttpResponse(
+        response: HttpResponseBase = StreamingHttpResponse(
             summary_json(rows, city=city), content_type="application/json"
         )
         return _attachment(response, summary_filename(city, "json"))

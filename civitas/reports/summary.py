@@ -147,14 +147,22 @@ def _json_row(row: SummaryRow) -> dict[str, Any]:
     }
 
 
-def summary_json(rows: Iterable[SummaryRow], *, city: City) -> str:
-    """Return the summary as a JSON document: the city, the columns and one object per row."""
-    document = {
-        "city": {"slug": city.slug, "name": city.name},
-        "columns": HEADER,
-        "rows": [_json_row(row) for row in rows],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def summary_json(rows: Iterable[SummaryRow], *, city: City) -> Iterator[str]:
+    """Yield the summary as a JSON document, row by row: the city, the columns and one
+    object per row, indented by two spaces."""
+    head = json.dumps(
+        {"city": {"slug": city.slug, "name": city.name}, "columns": HEADER},
+        indent=2,
+        ensure_ascii=False,
+    )
+    yield head.removesuffix("\n}") + ',\n  "rows": ['
+    first = True
+    for row in rows:
+        # json.dumps escapes the line breaks inside strings: every "\n" here is layout.
+        text = json.dumps(_json_row(row), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + text
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
 
 
 def summary_text(rows: Iterable[SummaryRow], format: str, *, city: City) -> Iterator[str]:
@@ -164,7 +172,7 @@ def summary_text(rows: Iterable[SummaryRow], format: str, *, city: City) -> Iter
     if format == "md":
         return summary_markdown(rows, city=city)
     if format == "json":
-        return iter([summary_json(rows, city=city)])
+        return summary_json(rows, city=city)
     raise ValueError(f"'{format}' is not a text format of the summary.")
 
 

@@ -72,20 +72,15 @@ def summary_export(request: HttpRequest, city_slug: str, format: str) -> HttpRes
     export_format = FORMATS[format]
     response: HttpResponseBase
     if format == "xlsx":
-        buffer = io.BytesIO()
-        summary_xlsx(rows, buffer, city=city)
-        response = HttpResponse(buffer.getvalue(), content_type=export_format.content_type)
-    elif format == "csv":
-        # The byte-order mark lets spreadsheet programs recognize the file as UTF-8.
-        response = StreamingHttpResponse(
-            chain(["\ufeff"], summary_text(rows, format, city=city)),
-            content_type=export_format.content_type,
+        response = _streamed_xlsx(
+            lambda file: summary_xlsx(rows, file, city=city), export_format.content_type
         )
     else:
-        response = HttpResponse(
-            "".join(summary_text(rows, format, city=city)),
-            content_type=export_format.content_type,
-        )
+        pieces = summary_text(rows, format, city=city)
+        if format == "csv":
+            # The byte-order mark lets spreadsheet programs recognize the file as UTF-8.
+            pieces = chain(["\ufeff"], pieces)
+        response = StreamingHttpResponse(pieces, content_type=export_format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{summary_filename(city, format)}"'
     response["Cache-Control"] = "private, no-store"
     return response

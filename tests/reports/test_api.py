@@ -92,7 +92,8 @@ def test_exports_stream_files(api, city):
     response = viewer.get(f"{BASE}/exports/matrix", {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     response = viewer.get(f"{BASE}/exports/summary", {"format": "json"})
-    assert response.json()["city"]["slug"] == "lumen"
+    assert response.streaming
+    assert json.loads(b"".join(response.streaming_content))["city"]["slug"] == "lumen"
     assert viewer.get(f"{BASE}/exports/planets").status_code == 422
     assert api("outsider").get(f"{BASE}/exports/registry").status_code == 404
 

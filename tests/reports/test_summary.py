@@ -81,7 +81,7 @@ def test_markdown_escapes_pipes_and_markup_and_breaks_lines(city, green):
 
 
 def test_json_keeps_lists_and_role_codes(city, green):
-    document = json.loads(summary_json(summary_rows(city=city), city=city))
+    document = json.loads("".join(summary_json(summary_rows(city=city), city=city)))
     (row,) = document["rows"]
     assert row["name"] == "Green | Lumen" and row["type"] == "ngo"
     assert row["scale"] == "local" and row["sector"] == "civil_society"
@@ -135,17 +135,24 @@ def test_csv_streams_with_a_byte_order_mark(client_as, city, green):
     assert [row[0] for row in rows[1:]] == ["Green | Lumen"]
 
 
+def json_of(response):
+    assert response.streaming  # row by row, not built in memory
+    return json.loads(b"".join(response.streaming_content))
+
+
 def test_xlsx_and_json_downloads_parse_back(client_as, city, green):
     client = client_as("analyst")
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url(city, "xlsx")).content))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(url(city, "xlsx")).streaming_content))
+    )
     assert workbook.active.max_row == 2
-    assert len(json.loads(client.get(url(city, "json")).content)["rows"]) == 1
+    assert len(json_of(client.get(url(city, "json")))["rows"]) == 1
 
 
 def test_viewers_do_not_get_confidential_stakeholders(client_as, city, green):
     StakeholderFactory(city=city, name="Secret Fund", confidential=True)
-    viewer_rows = json.loads(client_as("viewer").get(url(city, "json")).content)["rows"]
-    analyst_rows = json.loads(client_as("analyst").get(url(city, "json")).content)["rows"]
+    viewer_rows = json_of(client_as("viewer").get(url(city, "json")))["rows"]
+    analyst_rows = json_of(client_as("analyst").get(url(city, "json")))["rows"]
     assert [r["name"] for r in viewer_rows] == ["Green | Lumen"]
     assert sorted(r["name"] for r in analyst_rows) == ["Green | Lumen", "Secret Fund"]
 
@@ -194,3 +201,18 @@ def test_query_count_stays_flat_as_stakeholders_grow(
     add_stakeholders(city, 20)
     with django_assert_max_num_queries(len(few)):
         download(client, city, format)
+
+
+def test_json_comes_row_by_row_and_reads_as_one_document(city, green):
+    StakeholderFactory(city=city, name="Second", type=stakeholder_type("ngo"))
+    pieces = list(summary_json(summary_rows(city=city), city=city))
+    assert len(pieces) == 4  # the head, a piece per row, the end
+    document = json.loads("".join(pieces))
+    assert document["city"] == {"slug": city.slug, "name": city.name}
+    assert [row["name"] for row in document["rows"]] == ["Green | Lumen", "Second"]
+    assert "".join(pieces).endswith("\n  ]\n}\n")
+
+
+def test_json_of_a_city_without_stakeholders(city):
+    document = json.loads("".join(summary_json(summary_rows(city=city), city=city)))
+    assert document["rows"] == [] and document["columns"]
