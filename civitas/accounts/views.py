@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from civitas.accounts.forms import TokenCreateForm
 from civitas.accounts.models import ApiToken, User
 from civitas.accounts.services import token_create, token_revoke
-from civitas.cities.forms import add_service_errors
 from civitas.core.errors import PermissionDeniedError, ValidationError
+from civitas.core.forms import add_service_errors
 
 
 @never_cache

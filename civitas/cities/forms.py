@@ -7,7 +7,6 @@ from django.core.validators import RegexValidator
 
 from civitas.accounts.models import Role
 from civitas.cities.models import DevelopmentContext, InitiativeStatus
-from civitas.core.forms import add_service_errors  # noqa: F401  (re-exported)
 from civitas.stakeholders.models import Stakeholder
 
 

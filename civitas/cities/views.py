@@ -22,7 +22,6 @@ from civitas.cities.forms import (
     InitiativeForm,
     MemberAddForm,
     MemberRoleForm,
-    add_service_errors,
 )
 from civitas.cities.models import City, Initiative
 from civitas.cities.selectors import city_for, city_list_for, initiative_list
@@ -39,6 +38,7 @@ from civitas.core.errors import (
     ValidationError,
     error_messages,
 )
+from civitas.core.forms import add_service_errors
 from civitas.core.permissions import role_in
 from civitas.stakeholders.selectors import stakeholder_list
 

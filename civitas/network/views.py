@@ -20,6 +20,7 @@ from civitas.core.errors import (
     ValidationError,
     error_messages,
 )
+from civitas.core.forms import add_service_errors
 from civitas.core.vocabulary import Level, Sector
 from civitas.network.formats import COLOURS, FORMATS, SIZES
 from civitas.network.forms import MapScopeForm, RelationshipFilterForm, RelationshipForm
@@ -35,7 +36,6 @@ from civitas.network.services import (
     relationship_update,
 )
 from civitas.network.vocabulary import KIND_STYLES, SECTOR_COLOURS, RelationshipKind
-from civitas.stakeholders.forms import add_service_errors
 from civitas.stakeholders.selectors import stakeholder_list
 from civitas.stakeholders.views._common import (
     city_view,

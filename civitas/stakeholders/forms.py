@@ -1,7 +1,7 @@
 """Forms of the registry, categorization and analysis-matrix pages.
 
-Forms only parse input; the services validate it and write. `add_service_errors` turns a
-service's ValidationError into errors on the form's fields.
+Forms only parse input; the services validate it and write. `add_service_errors` (in
+civitas.core.forms) turns a service's ValidationError into errors on the form's fields.
 """
 
 from collections.abc import Iterable
@@ -11,7 +11,6 @@ from django import forms
 
 from civitas.catalogue.models import StakeholderType, TypeKind
 from civitas.cities.models import Initiative
-from civitas.core.forms import add_service_errors  # noqa: F401  (re-exported)
 from civitas.core.vocabulary import Level, LfaRole, MatrixDimension, Sector, TechnologyRole
 from civitas.stakeholders.models import (
     IdentificationReason,

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from civitas.accounts.models import User
 from civitas.cities.models import City, Initiative
 from civitas.core.errors import ConflictError
-from civitas.stakeholders.forms import add_service_errors
+from civitas.core.forms import add_service_errors
 from civitas.stakeholders.views._common import city_view, get_city, posted
 
 VIEW = "engagement.view_engagement"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from civitas.core.errors import ValidationError
+from civitas.core.forms import add_service_errors
 from civitas.engagement.forms import (
     ActivityForm,
     CloseForm,
@@ -49,7 +50,6 @@ from civitas.engagement.views._common import (
     save_edit,
     signed_in,
 )
-from civitas.stakeholders.forms import add_service_errors
 from civitas.stakeholders.models import Stakeholder
 
 MANAGE = "engagement.manage_activity"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from civitas.core.errors import ValidationError
+from civitas.core.forms import add_service_errors
 from civitas.engagement.forms import CommunicationForm, DecisionForm, ResponseForm
 from civitas.engagement.models import Decision, Response
 from civitas.engagement.selectors import contribution_list, decision_detail
@@ -30,7 +31,6 @@ from civitas.engagement.views._common import (
     save_edit,
     signed_in,
 )
-from civitas.stakeholders.forms import add_service_errors
 
 DECIDE = "engagement.decide"
 

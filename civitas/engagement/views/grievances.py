@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from civitas.core.errors import ConflictError, ValidationError
+from civitas.core.forms import add_service_errors
 from civitas.engagement.forms import (
     GrievanceActionForm,
     GrievanceLodgeForm,
@@ -40,7 +41,6 @@ from civitas.engagement.views._common import (
     require,
     signed_in,
 )
-from civitas.stakeholders.forms import add_service_errors
 
 HANDLE = "engagement.handle_grievance"
 

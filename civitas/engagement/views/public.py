@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from civitas.core.errors import PermissionDeniedError, ValidationError
+from civitas.core.forms import add_service_errors
 from civitas.engagement.forms import (
     PublicContributionForm,
     PublicForm,
@@ -41,7 +42,6 @@ from civitas.engagement.services import (
     tracking_link,
 )
 from civitas.engagement.throttling import allow_public_submission
-from civitas.stakeholders.forms import add_service_errors
 
 TOO_MANY = "You sent many forms in a short time. Wait a minute, then try again."
 CAUGHT = "Your form could not be accepted. Leave the last field empty and try again."

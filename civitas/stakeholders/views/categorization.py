@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from civitas.core.errors import ConflictError, ValidationError
+from civitas.core.forms import add_service_errors
 from civitas.stakeholders.figures import figure2_svg, power_interest_svg
-from civitas.stakeholders.forms import AddToInitiativeForm, CategorizationForm, add_service_errors
+from civitas.stakeholders.forms import AddToInitiativeForm, CategorizationForm
 from civitas.stakeholders.models import Categorization
 from civitas.stakeholders.selectors import initiative_categorizations, stakeholder_list
 from civitas.stakeholders.services import (

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from civitas.core.errors import ValidationError
-from civitas.stakeholders.forms import ContactForm, add_service_errors
+from civitas.core.forms import add_service_errors
+from civitas.stakeholders.forms import ContactForm
 from civitas.stakeholders.models import ContactPerson, Stakeholder
 from civitas.stakeholders.services import contact_add, contact_remove, contact_update
 from civitas.stakeholders.views._common import (

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from civitas.catalogue.models import DefaultMatrixItem
 from civitas.core.errors import ConflictError, ValidationError
+from civitas.core.forms import add_service_errors
 from civitas.core.vocabulary import MatrixDimension
-from civitas.stakeholders.forms import MatrixItemForm, MatrixTextForm, add_service_errors
+from civitas.stakeholders.forms import MatrixItemForm, MatrixTextForm
 from civitas.stakeholders.models import MatrixItem, Stakeholder
 from civitas.stakeholders.services import (
     matrix_default_dismiss,

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from civitas.catalogue.selectors import catalogue_types
 from civitas.cities.selectors import initiative_list
 from civitas.core.errors import ConflictError, ValidationError, error_messages
+from civitas.core.forms import add_service_errors
 from civitas.stakeholders.forms import (
     MergeForm,
     RegistryFilterForm,
     SeedForm,
     StakeholderForm,
-    add_service_errors,
 )
 from civitas.stakeholders.selectors import city_tags, stakeholder_list
 from civitas.stakeholders.services import (
