@@ -49,7 +49,9 @@ def record_url(city: City, model: str, pk: int) -> str | None:
         return None
 
 
-def _with_links(city: City, run: HealthRun) -> list[dict[str, Any]]:
+def _with_links(city: City, run: HealthRun) -> tuple[int | None, list[dict[str, Any]]]:
+    """Return the change of the overall score since the run before, and the findings with
+    links to the records behind their figures and the change of each check."""
     change = trend(run, previous_run(run))
     findings = []
     for finding in run.findings.all():
@@ -74,17 +76,13 @@ def _with_links(city: City, run: HealthRun) -> list[dict[str, Any]]:
                 "change": change.per_check.get(finding.check_id),
             }
         )
-    return [{"overall_change": change.overall}, *findings]
+    return change.overall, findings
 
 
 def _dashboard(
     request: HttpRequest, city: City, initiative: Initiative | None, run: HealthRun | None
 ) -> HttpResponse:
-    findings: list[dict[str, Any]] = []
-    overall_change = None
-    if run is not None:
-        head, *findings = _with_links(city, run)
-        overall_change = head["overall_change"]
+    overall_change, findings = _with_links(city, run) if run is not None else (None, [])
     context = {
         "city": city,
         "initiative": initiative,
