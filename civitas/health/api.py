@@ -12,9 +12,8 @@ from civitas.cities.models import Initiative
 from civitas.core.errors import ValidationError
 from civitas.core.schemas import ERRORS, CitySlug, ErrorOut, ObjectId, acting_user
 from civitas.health.checks import CHECKS
-from civitas.health.cli import run_as_dict
 from civitas.health.models import HealthRun
-from civitas.health.selectors import run_detail, run_history, thresholds_of
+from civitas.health.selectors import run_as_dict, run_detail, run_history, thresholds_of
 from civitas.health.services import health_run, thresholds_update
 
 router = Router(tags=["health"])

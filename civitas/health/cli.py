@@ -8,38 +8,11 @@ from django.core.management.base import CommandError
 from civitas.cities.models import City, Initiative
 from civitas.core.cli import fail
 from civitas.health.models import HealthRun, Status
-from civitas.health.selectors import previous_run, trend
+from civitas.health.selectors import run_as_dict, run_detail
 from civitas.health.services import health_run
 
 # Exit status with --strict when at least one check is not met.
 NOT_MET_EXIT = 1
-
-
-def run_as_dict(run: HealthRun) -> dict[str, Any]:
-    """Return a stored run as plain data (the CLI's and the API's JSON)."""
-    change = trend(run, previous_run(run))
-    return {
-        "id": run.pk,
-        "city": run.city.slug,
-        "initiative": run.initiative_id,
-        "run_at": run.run_at.isoformat(),
-        "overall_score": run.overall_score,
-        "overall_change": change.overall,
-        "thresholds": run.thresholds,
-        "findings": [
-            {
-                "check": f.check_id,
-                "clause": f.clause,
-                "title": f.title,
-                "status": f.status,
-                "score": f.score,
-                "change": change.per_check.get(f.check_id),
-                "evidence": f.evidence,
-                "recommendation": f.recommendation,
-            }
-            for f in run.findings.all()
-        ],
-    }
 
 
 def _value(entry: dict[str, Any]) -> str:
@@ -86,7 +59,7 @@ def check_health(command: Any, options: dict[str, Any]) -> None:
         if city is None:
             fail(f"No city with the slug '{slug}'.")
     run = health_run(by=None, initiative=initiative, city=city)
-    run = HealthRun.objects.select_related("city", "initiative").get(pk=run.pk)
+    run = run_detail(city=run.city, pk=run.pk)  # with its findings, read once
     if options["format"] == "json":
         command.stdout.write(json.dumps(run_as_dict(run), indent=2, ensure_ascii=False))
     else:

@@ -1,6 +1,7 @@
 """Reads for health checks: thresholds, the latest and previous runs, and run history."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -37,7 +38,7 @@ def latest_run(*, city: City, initiative: Initiative | None = None) -> HealthRun
 def run_detail(*, city: City, pk: int) -> HealthRun:
     """Return one run of the city with its findings, or raise HealthRun.DoesNotExist."""
     return _with_findings(
-        HealthRun.objects.filter(city=city).select_related("run_by", "initiative")
+        HealthRun.objects.filter(city=city).select_related("run_by", "initiative", "city")
     ).get(pk=pk)
 
 
@@ -77,3 +78,31 @@ def trend(run: HealthRun, previous: HealthRun | None) -> Trend:
         else run.overall_score - previous.overall_score
     )
     return Trend(overall, per_check)
+
+
+def run_as_dict(run: HealthRun) -> dict[str, Any]:
+    """Return a stored run as plain data, with the change since the run before (JSON of
+    the CLI and the API)."""
+    change = trend(run, previous_run(run))
+    return {
+        "id": run.pk,
+        "city": run.city.slug,
+        "initiative": run.initiative_id,
+        "run_at": run.run_at.isoformat(),
+        "overall_score": run.overall_score,
+        "overall_change": change.overall,
+        "thresholds": run.thresholds,
+        "findings": [
+            {
+                "check": f.check_id,
+                "clause": f.clause,
+                "title": f.title,
+                "status": f.status,
+                "score": f.score,
+                "change": change.per_check.get(f.check_id),
+                "evidence": f.evidence,
+                "recommendation": f.recommendation,
+            }
+            for f in run.findings.all()
+        ],
+    }
