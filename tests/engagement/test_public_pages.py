@@ -1,16 +1,22 @@
 """Public pages as an anonymous visitor: forms, honeypot, CSRF, tokens, no personal data."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from civitas.accounts.models import User
 from civitas.cities.models import City, Initiative
 from civitas.engagement.models import Activity, Contribution, Grievance, Registration
-from civitas.engagement.services import decision_publish, response_set
+from civitas.engagement.services import (
+    decision_publish,
+    engagement_settings_update,
+    response_set,
+)
 from civitas.stakeholders.services import contact_add
 from tests.engagement.conftest import contribute
 
@@ -240,3 +246,17 @@ def test_answers_are_emailed_with_the_tracking_link(
     assert "Good idea." in message.body
     contribution.refresh_from_db()
     assert contribution.response.communicated_at is not None
+
+
+def test_no_grievance_form_before_the_mechanism_is_established(
+    public_city: City, client: Client
+) -> None:
+    engagement_settings_update(
+        city=public_city,
+        by=None,
+        grievance_established_on=timezone.localdate() + timedelta(days=3),
+    )
+    home = client.get(reverse("engagement:public_home", args=[public_city.slug]))
+    form_url = reverse("engagement:public_grievance_form", args=[public_city.slug])
+    assert form_url not in home.content.decode()
+    assert client.get(form_url).status_code == 404

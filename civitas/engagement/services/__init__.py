@@ -66,6 +66,7 @@ appeal reopens)
     grievance_reject(reasons) / grievance_close / grievance_appeal(reason)
     grievance_appeal_public(grievance, reason)   (the complainant, by tracking code)
     grievance_assign(grievance, handler, by)
+    takes_grievances_online(city_settings) -> bool   (established, and online among its channels)
 
 Reviews
     review_schedule_set(initiative, by, cadence_days, next_due_on, expected_version)
@@ -126,6 +127,7 @@ from civitas.engagement.services.grievances import (
     grievance_reject,
     grievance_resolve,
     grievance_submit,
+    takes_grievances_online,
 )
 from civitas.engagement.services.notifications import (
     NotifyResult,
@@ -195,5 +197,6 @@ __all__ = [
     "review_record",
     "review_schedule_set",
     "settings_of",
+    "takes_grievances_online",
     "tracking_link",
 ]

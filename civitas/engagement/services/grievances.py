@@ -18,6 +18,7 @@ from civitas.core.permissions import role_in
 from civitas.engagement.models import (
     Activity,
     Channel,
+    EngagementSettings,
     Grievance,
     GrievanceAction,
     GrievanceEvent,
@@ -119,6 +120,16 @@ def _store(
     return grievance, created
 
 
+def takes_grievances_online(city_settings: EngagementSettings) -> bool:
+    """Tell whether the city's grievance mechanism is established and takes them online."""
+    established = city_settings.grievance_established_on
+    return (
+        established is not None
+        and established <= timezone.localdate()
+        and Channel.ONLINE in city_settings.grievance_channels
+    )
+
+
 @transaction.atomic
 def grievance_submit(
     *,
@@ -140,12 +151,7 @@ def grievance_submit(
     city_settings = settings_of(city)
     if not city_settings.public_page:
         raise PermissionDeniedError("This city has no public page.")
-    today = timezone.localdate()
-    if (
-        city_settings.grievance_established_on is None
-        or city_settings.grievance_established_on > today
-        or Channel.ONLINE not in city_settings.grievance_channels
-    ):
+    if not takes_grievances_online(city_settings):
         raise ValidationError({"__all__": ["This city does not take grievances online."]})
     errors: Errors = {}
     name, email = (name or "").strip(), (email or "").strip()

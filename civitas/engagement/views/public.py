@@ -39,6 +39,7 @@ from civitas.engagement.services import (
     grievance_submit,
     grievance_tracking_link,
     registration_submit,
+    takes_grievances_online,
     tracking_link,
 )
 from civitas.engagement.throttling import allow_public_submission
@@ -81,14 +82,9 @@ def public_home(request: HttpRequest, city_slug: str) -> HttpResponse:
             city,
             activities=public_activity_list(city=city),
             initiatives=public_initiatives(city=city),
-            takes_grievances=_takes_grievances(city),
+            takes_grievances=takes_grievances_online(city.engagement_settings),
         ),
     )
-
-
-def _takes_grievances(city: Any) -> bool:
-    settings = city.engagement_settings
-    return settings.grievance_established_on is not None and "online" in settings.grievance_channels
 
 
 def _activity_page(
@@ -207,7 +203,7 @@ def public_accountability_view(request: HttpRequest, city_slug: str, pk: int) ->
 def public_grievance_form_view(request: HttpRequest, city_slug: str) -> HttpResponse:
     """Take a grievance (anonymous allowed) and give its tracking code."""
     city = public_city(city_slug)
-    if not _takes_grievances(city):
+    if not takes_grievances_online(city.engagement_settings):
         raise Http404("This city does not take grievances online.")
     form = PublicGrievanceForm(request.POST if request.method == "POST" else None)
     status = 200
