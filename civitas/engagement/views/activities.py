@@ -51,6 +51,7 @@ from civitas.engagement.views._common import (
     signed_in,
 )
 from civitas.stakeholders.models import Stakeholder
+from civitas.stakeholders.selectors import stakeholder_list
 
 MANAGE = "engagement.manage_activity"
 
@@ -179,14 +180,7 @@ def activity_detail_view(request: HttpRequest, city_slug: str, pk: int) -> HttpR
     city = activity.city
     can_manage = request.user.has_perm(MANAGE, activity)
     invited = [participation.stakeholder_id for participation in activity.participations.all()]
-    candidates = (
-        Stakeholder.objects.filter(city=city, archived_at__isnull=True)
-        .exclude(pk__in=invited)
-        .select_related("type")
-        .order_by("name")
-    )
-    if not request.user.has_perm("stakeholders.view_confidential", city):
-        candidates = candidates.exclude(confidential=True)
+    candidates = stakeholder_list(city=city, user=signed_in(request)).exclude(pk__in=invited)
     sees_personal = request.user.has_perm("engagement.view_personal_data", city)
     return render(
         request,
@@ -262,7 +256,7 @@ def activity_invite_view(request: HttpRequest, city_slug: str, pk: int) -> HttpR
     require(request, MANAGE, activity)
     form = InviteForm(
         request.POST,
-        stakeholders=Stakeholder.objects.filter(city=activity.city, archived_at__isnull=True),
+        stakeholders=stakeholder_list(city=activity.city, user=signed_in(request)),
     )
     if not form.is_valid():
         messages.error(request, "Choose at least one stakeholder to invite.")
@@ -353,16 +347,18 @@ def contribution_create_view(request: HttpRequest, city_slug: str, pk: int) -> H
     activity = _activity(request, city_slug, pk)
     city = activity.city
     staff = request.user.has_perm("engagement.add_contribution", city)
-    stakeholders = Stakeholder.objects.filter(city=city, archived_at__isnull=True).order_by("name")
-    if not staff:
+    if staff:
+        stakeholders = stakeholder_list(city=city, user=signed_in(request))
+    else:
+        # A contributor speaks for its own stakeholder, confidential or not.
         own = request.user.memberships.filter(  # type: ignore[union-attr]
             city=city, role="contributor", stakeholder__isnull=False
         ).values("stakeholder_id")
-        stakeholders = stakeholders.filter(pk__in=own)  # type: ignore[misc]
+        stakeholders = Stakeholder.objects.filter(  # type: ignore[misc]
+            city=city, archived_at__isnull=True, pk__in=own
+        ).order_by("name")
         if not stakeholders.exists():
             require(request, "engagement.add_contribution", city)
-    elif not request.user.has_perm("stakeholders.view_confidential", city):
-        stakeholders = stakeholders.exclude(confidential=True)
     form = ContributionForm(posted(request), stakeholders=stakeholders, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
